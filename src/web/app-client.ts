@@ -1,0 +1,95 @@
+/**
+ * What the React app needs from the client side, and nothing more: the app
+ * renders this and WatermelonDB queries; it never syncs by itself.
+ * Implemented by create-app-client.ts.
+ */
+import type { Database } from '@nozbe/watermelondb';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface Session {
+  token: string;
+  user: SessionUser;
+}
+
+export interface SignUpInput {
+  email: string;
+  name: string;
+  password: string;
+}
+
+export interface SignInInput {
+  email: string;
+  password: string;
+}
+
+export interface ReferenceRequestInput {
+  refereeName: string;
+  refereeEmail: string;
+  message: string;
+}
+
+/** Everything the sync indicator, banner and failure notice show; derived from observed data. */
+export interface SyncState {
+  /** navigator.onLine and the server answers /api/health. */
+  online: boolean;
+  syncing: boolean;
+  /** Records with local changes not yet acknowledged by the server. */
+  pendingCount: number;
+  /** Outbox entries that used up their retries. */
+  failedCount: number;
+  lastError: string | null;
+  /** Set while the first sync on this device runs. */
+  initialSync: { received: number; total: number | null } | null;
+  /** The server refused the token: the user must sign in again; local data is kept. */
+  authExpired: boolean;
+}
+
+export interface Store<T> {
+  getSnapshot(): T;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface AppClient {
+  readonly session: Session;
+  readonly database: Database;
+  readonly state: Store<SyncState>;
+  /** Ask for a sync soon; coalesced with one already running. */
+  syncNow(): void;
+  retryFailed(): void;
+  /** Each action writes locally first (durably) and resolves before any network. */
+  requestReference(input: ReferenceRequestInput): Promise<void>;
+  deleteReference(id: string): Promise<void>;
+  respond(id: string, response: string): Promise<void>;
+  decline(id: string): Promise<void>;
+  /** Drop a local change the server rejected and take the server's version back. */
+  discardLocalChange(table: 'users' | 'references', id: string): Promise<void>;
+  /** Replace the token after signing in again (see SyncState.authExpired). */
+  renewSession(session: Session): void;
+  close(): Promise<void>;
+}
+
+export interface AuthApi {
+  signUp(input: SignUpInput): Promise<Session>;
+  signIn(input: SignInInput): Promise<Session>;
+  /** The session stored on this device, so a reload offline stays signed in. */
+  restore(): Session | null;
+  /** Wipe this user's local data (database, service-worker queue, stored token). */
+  signOut(client: AppClient | null): Promise<void>;
+}
+
+/** Errors from the API, thrown by AuthApi with the contract's code and message. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
