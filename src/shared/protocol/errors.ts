@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** Stable error codes of the API (CONTRACT §3). Clients match on these, never on messages. */
+export const ERROR_CODES = {
+  invalid: 'invalid',
+  forbidden: 'forbidden',
+  unauthorized: 'unauthorized',
+  emailTaken: 'email_taken',
+  notFound: 'not_found',
+  tooLarge: 'too_large',
+  rateLimited: 'rate_limited',
+  unsupportedMediaType: 'unsupported_media_type',
+  internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

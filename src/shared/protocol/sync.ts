@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { PulledReferenceRowSchema, PulledUserRowSchema } from './rows';
+
+/** Largest `limit` a pull honours, and its default (CONTRACT §3: at least 1,000). */
+export const PULL_LIMIT_MAX = 5_000;
+
+/** A cursor is a non-negative safe integer issued by the server; `0` or absent means everything. */
+export const CursorSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const queryInt = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().nonnegative().max(max));
+
+export const PullQuerySchema = z.object({
+  since: z.union([queryInt(Number.MAX_SAFE_INTEGER), z.literal('null'), z.literal('')]).optional()
+    .transform((v) => (typeof v === 'number' ? v : 0)),
+  limit: queryInt(Number.MAX_SAFE_INTEGER)
+    .pipe(z.number().min(1, 'must be at least 1'))
+    .optional()
+    .transform((v) => Math.min(v ?? PULL_LIMIT_MAX, PULL_LIMIT_MAX)),
+});
+export type PullQuery = z.infer<typeof PullQuerySchema>;
+
+const tableChanges = <T extends z.ZodType>(row: T) =>
+  z.object({ created: z.array(row), updated: z.array(row), deleted: z.array(z.string()) });
+
+export const PullResponseSchema = z.object({
+  changes: z.object({
+    users: tableChanges(PulledUserRowSchema),
+    references: tableChanges(PulledReferenceRowSchema),
+  }),
+  timestamp: CursorSchema,
+  more: z.literal(true).optional(),
+});
+export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/**
+ * A pushed raw record: only its shape is checked here. Column values are
+ * checked per record by the server, so one bad record is rejected alone
+ * instead of failing the whole push.
+ */
+export const PushedRecordSchema = z.looseObject({ id: z.string().min(1).max(64) });
+export type PushedRecord = z.infer<typeof PushedRecordSchema>;
+
+export const PushTableChangesSchema = z.object({
+  created: z.array(PushedRecordSchema).default([]),
+  updated: z.array(PushedRecordSchema).default([]),
+  deleted: z.array(z.string().min(1).max(64)).default([]),
+});
+export type PushTableChanges = z.infer<typeof PushTableChangesSchema>;
+
+export const PushBodySchema = z.object({
+  changes: z.record(z.string(), PushTableChangesSchema),
+  lastPulledAt: CursorSchema.nullable().optional(),
+});
+export type PushBody = z.infer<typeof PushBodySchema>;
+
+export const ConflictSchema = z.object({
+  table: z.string(),
+  id: z.string(),
+  winner: z.enum(['server', 'local']),
+});
+export type Conflict = z.infer<typeof ConflictSchema>;
+
+export const REJECTION_CODES = ['invalid', 'forbidden'] as const;
+
+export const RejectionSchema = z.object({
+  id: z.string(),
+  code: z.enum(REJECTION_CODES),
+  message: z.string(),
+});
+export type Rejection = z.infer<typeof RejectionSchema>;
+
+/** `rejected` lists only tables that have rejected records. */
+export const PushResponseSchema = z.object({
+  conflicts: z.array(ConflictSchema),
+  rejected: z.record(z.string(), z.array(RejectionSchema)),
+});
+export type PushResponse = z.infer<typeof PushResponseSchema>;
+
+/** Response header carrying the server's clock, so clients keep their hybrid clock ahead of it. */
+export const SERVER_TIME_HEADER = 'x-server-time';
