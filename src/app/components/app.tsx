@@ -1,0 +1,25 @@
+import { useStore } from '../hooks/use-store';
+import type { SessionStore } from '../session-store';
+import type { ServiceWorkerControl } from '../sw-registration';
+import { AuthScreen } from './auth-screen';
+import { SignedInApp } from './signed-in-app';
+import { UpdatePrompt } from './update-prompt';
+
+export function App({ sessions, worker }: { sessions: SessionStore; worker: ServiceWorkerControl | null }) {
+  const session = useStore(sessions);
+  return (
+    <>
+      {session.phase === 'starting' ? (
+        <main className="content" id="main" aria-busy="true">
+          <p className="loading">Opening AiDeepRef…</p>
+        </main>
+      ) : session.phase === 'signed-out' ? (
+        <AuthScreen sessions={sessions} />
+      ) : (
+        // Keyed by user: nothing of one account's screens survives into another's.
+        <SignedInApp key={session.client.session.user.id} client={session.client} sessions={sessions} worker={worker} />
+      )}
+      {worker ? <UpdatePrompt worker={worker} /> : null}
+    </>
+  );
+}

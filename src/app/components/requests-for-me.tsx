@@ -1,0 +1,107 @@
+import { useId, useMemo, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { AppClient } from '../../web/app-client';
+import { LIMITS } from '../../shared/schema';
+import { useObservable } from '../hooks/use-observable';
+import { observeRequestsForMe, observeUserNames } from '../records';
+import type { ReferenceView } from '../records';
+import { checkResponse, describeError } from '../validation';
+import { Field } from './field';
+import { StatusBadge, SyncNote, formatDate } from './reference-bits';
+
+/** The referee's inbox: references others asked this user to write. */
+export function RequestsForMe({ client }: { client: AppClient }) {
+  const { database, session } = client;
+  const requests = useObservable(useMemo(() => observeRequestsForMe(database, session.user.email), [database, session.user.email]));
+  const names = useObservable(useMemo(() => observeUserNames(database), [database]));
+  return (
+    <section className="card" aria-labelledby="requests-for-me-heading">
+      <h2 id="requests-for-me-heading">Requests for me</h2>
+      {requests && requests.length === 0 ? <p className="empty">Nobody has asked you for a reference yet.</p> : null}
+      <ul className="reference-list" aria-labelledby="requests-for-me-heading" aria-busy={requests === undefined}>
+        {(requests ?? []).map((request) => (
+          <RequestItem key={request.id} client={client} request={request} candidateName={names?.get(request.userId) ?? 'A candidate'} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function RequestItem({ client, request, candidateName }: { client: AppClient; request: ReferenceView; candidateName: string }) {
+  const [open, setOpen] = useState(false);
+  const formId = useId();
+  const answered = formatDate(request.respondedAt);
+  return (
+    <li className="reference">
+      <div className="reference__head">
+        <div>
+          <p className="reference__name">{candidateName}</p>
+          <p className="reference__email">asks you for a reference</p>
+        </div>
+        <StatusBadge status={request.status} />
+      </div>
+      {request.message ? <p className="reference__message">{request.message}</p> : null}
+      {request.status === 'completed' && request.response ? (
+        <blockquote className="reference__response">
+          <p>{request.response}</p>
+          {answered ? <footer>Written {answered}</footer> : null}
+        </blockquote>
+      ) : null}
+      <SyncNote client={client} reference={request} table="references" />
+      {open ? (
+        <RespondForm id={formId} client={client} request={request} onDone={() => setOpen(false)} />
+      ) : (
+        <div className="reference__actions">
+          <button type="button" className="button button--small" aria-expanded={false} aria-controls={formId} onClick={() => setOpen(true)}>
+            Respond
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function RespondForm({ id, client, request, onDone }: { id: string; client: AppClient; request: ReferenceView; onDone(): void }) {
+  const [text, setText] = useState(request.response ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onDone();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problem = checkResponse(text);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    void run(() => client.respond(request.id, text.trim()));
+  }
+
+  return (
+    <form id={id} className="respond-form" onSubmit={submit} noValidate>
+      <Field label="Reference" multiline value={text} onChange={setText} error={error ?? undefined} maxLength={LIMITS.response} autoFocus />
+      <div className="reference__actions">
+        <button type="submit" className="button button--primary button--small" disabled={busy}>
+          Submit reference
+        </button>
+        <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => void run(() => client.decline(request.id))}>
+          Decline
+        </button>
+        <button type="button" className="button button--link button--small" disabled={busy} onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

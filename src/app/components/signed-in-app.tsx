@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'react';
+import type { AppClient } from '../../web/app-client';
+import type { SessionStore } from '../session-store';
+import type { ServiceWorkerControl } from '../sw-registration';
+import { describeError } from '../validation';
+import { AuthExpiredPrompt } from './auth-expired-prompt';
+import { MyReferences } from './my-references';
+import { RequestForm } from './request-form';
+import { RequestsForMe } from './requests-for-me';
+import { SyncIndicator } from './sync-indicator';
+import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices';
+
+interface Props {
+  client: AppClient;
+  sessions: SessionStore;
+  worker: ServiceWorkerControl | null;
+}
+
+export function SignedInApp({ client, sessions, worker }: Props) {
+  // The worker replayed queued pushes or woke up periodically: pull what changed.
+  useEffect(() => worker?.onSyncRequest(() => client.syncNow()), [worker, client]);
+
+  return (
+    <>
+      <header className="topbar">
+        <div className="topbar__inner">
+          <h1 className="brand">AiDeepRef</h1>
+          <SyncIndicator client={client} />
+          <div className="topbar__user">
+            <span className="topbar__name">{client.session.user.name}</span>
+            <SignOutButton sessions={sessions} />
+          </div>
+        </div>
+      </header>
+      <main className="content" id="main">
+        <OfflineBanner client={client} />
+        <FailedNotice client={client} />
+        <InitialSyncProgress client={client} />
+        <AuthExpiredPrompt client={client} sessions={sessions} />
+        <RequestForm client={client} />
+        <div className="columns">
+          <MyReferences client={client} />
+          <RequestsForMe client={client} />
+        </div>
+      </main>
+    </>
+  );
+}
+
+function SignOutButton({ sessions }: { sessions: SessionStore }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function signOut() {
+    setBusy(true);
+    try {
+      await sessions.signOut();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut()}>
+        Sign out
+      </button>
+      {error ? (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+}

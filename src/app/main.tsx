@@ -1,0 +1,23 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { auth } from '../web/auth';
+import { createAppClient } from '../web/create-app-client';
+import { App } from './components/app';
+import { createSessionStore } from './session-store';
+import { registerServiceWorker } from './sw-registration';
+import './styles.css';
+
+const worker = import.meta.env.PROD ? registerServiceWorker() : null;
+const sessions = createSessionStore({ auth, createClient: createAppClient });
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App sessions={sessions} worker={worker} />
+  </StrictMode>,
+);
+
+sessions.restore().catch((error: unknown) => {
+  console.error('Could not open the stored session', error);
+});

@@ -1,0 +1,83 @@
+/**
+ * Who is signed in on this device and their AppClient, as a subscribable
+ * store. The React tree only reads it; sign-in, sign-up and sign-out go
+ * through AuthApi and createAppClient, the data layer's own entry points.
+ *
+ *   starting ──restore()──▶ signed-out ◀──signOut()── signed-in
+ *                   └───────────────▶ signed-in ◀──signIn()/signUp()──┘
+ */
+import type { AppClient, AuthApi, Session, SignInInput, SignUpInput, Store } from '../web/app-client';
+
+export type SessionSnapshot =
+  | { phase: 'starting' }
+  | { phase: 'signed-out' }
+  | { phase: 'signed-in'; client: AppClient };
+
+export interface SessionStore extends Store<SessionSnapshot> {
+  /** Opens the session kept on this device, if any (works offline). */
+  restore(): Promise<void>;
+  signIn(input: SignInInput): Promise<void>;
+  signUp(input: SignUpInput): Promise<void>;
+  signOut(): Promise<void>;
+  /** Signs the same user in again after the server refused the token; local data stays. */
+  renew(input: SignInInput): Promise<void>;
+}
+
+export interface SessionDeps {
+  auth: AuthApi;
+  createClient(session: Session): AppClient | Promise<AppClient>;
+}
+
+export function createSessionStore({ auth, createClient }: SessionDeps): SessionStore {
+  let snapshot: SessionSnapshot = { phase: 'starting' };
+  const listeners = new Set<() => void>();
+
+  function set(next: SessionSnapshot): void {
+    snapshot = next;
+    for (const listener of listeners) listener();
+  }
+
+  async function open(session: Session): Promise<void> {
+    set({ phase: 'signed-in', client: await createClient(session) });
+  }
+
+  return {
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async restore() {
+      try {
+        const session = auth.restore();
+        if (session) await open(session);
+        else set({ phase: 'signed-out' });
+      } catch (error) {
+        // A damaged stored session must not leave the app on its loading screen.
+        set({ phase: 'signed-out' });
+        throw error;
+      }
+    },
+    async signIn(input) {
+      await open(await auth.signIn(input));
+    },
+    async signUp(input) {
+      await open(await auth.signUp(input));
+    },
+    async renew(input) {
+      if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');
+      const { client } = snapshot;
+      const session = await auth.signIn(input);
+      // The local data belongs to the signed-in user: another account must sign out first.
+      if (session.user.id !== client.session.user.id) {
+        throw new Error(`Sign in as ${client.session.user.email}, or sign out to switch accounts.`);
+      }
+      client.renewSession(session);
+    },
+    async signOut() {
+      const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
+      await auth.signOut(client);
+      set({ phase: 'signed-out' });
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Registers the service worker (workbox-window) and exposes, as a store,
+ * whether a new version waits to take over (registerType 'prompt': the user
+ * chooses when to reload). Also relays the worker's SYNC_NOW to the app and
+ * asks for Periodic Background Sync where the browser permits it.
+ */
+import { Workbox } from 'workbox-window';
+import type { Store } from '../web/app-client';
+import { PERIODIC_SYNC_TAG, isWorkerToPageMessage } from '../sw/messages';
+import type { PageToWorkerMessage } from '../sw/messages';
+
+export interface UpdateState {
+  updateAvailable: boolean;
+}
+
+export interface ServiceWorkerControl extends Store<UpdateState> {
+  /** Activate the waiting worker; the page reloads once it controls it. */
+  applyUpdate(): void;
+  /** Called when the worker asks the page to sync (after replaying queued pushes). */
+  onSyncRequest(listener: () => void): () => void;
+  /** Tell the active worker something (e.g. drop the outbox on sign-out). */
+  post(message: PageToWorkerMessage): void;
+}
+
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerControl {
+  let state: UpdateState = { updateAvailable: false };
+  const listeners = new Set<() => void>();
+  const syncListeners = new Set<() => void>();
+  const supported = 'serviceWorker' in navigator;
+  const wb = supported ? new Workbox(scriptUrl) : null;
+
+  function set(next: UpdateState) {
+    state = next;
+    for (const listener of listeners) listener();
+  }
+
+  if (wb) {
+    wb.addEventListener('waiting', () => set({ updateAvailable: true }));
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+      if (isWorkerToPageMessage(event.data)) for (const listener of syncListeners) listener();
+    });
+    wb.register()
+      .then((registration) => (registration ? registerPeriodicSync(registration) : undefined))
+      .catch((error: unknown) => console.warn('Service worker registration failed', error));
+  }
+
+  return {
+    getSnapshot: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    applyUpdate() {
+      if (!wb) return;
+      // Reload only once the new worker controls the page, so the new shell is what loads.
+      wb.addEventListener('controlling', () => window.location.reload());
+      wb.messageSkipWaiting();
+    },
+    onSyncRequest(listener) {
+      syncListeners.add(listener);
+      return () => syncListeners.delete(listener);
+    },
+    post(message) {
+      navigator.serviceWorker?.controller?.postMessage(message);
+    },
+  };
+}
+
+interface PeriodicSyncManager {
+  register(tag: string, options: { minInterval: number }): Promise<void>;
+}
+
+/** Only installed PWAs get the permission; everywhere else this quietly does nothing. */
+async function registerPeriodicSync(registration: ServiceWorkerRegistration): Promise<void> {
+  const periodicSync = (registration as ServiceWorkerRegistration & { periodicSync?: PeriodicSyncManager }).periodicSync;
+  if (!periodicSync) return;
+  try {
+    const permission = await navigator.permissions.query({ name: 'periodic-background-sync' as PermissionName });
+    if (permission.state !== 'granted') return;
+    await periodicSync.register(PERIODIC_SYNC_TAG, { minInterval: FIFTEEN_MINUTES });
+  } catch {
+    // Not permitted or not supported: the app still syncs whenever it is open.
+  }
+}

@@ -1,0 +1,21 @@
+/** The exact words of the sync indicator (CONTRACT §5), from the sync state. */
+import type { SyncState } from '../web/app-client';
+
+export type IndicatorView =
+  | { kind: 'offline'; text: string }
+  | { kind: 'syncing'; text: string }
+  | { kind: 'tap-to-sync'; text: string }
+  | { kind: 'synced'; text: string };
+
+export function indicatorView(state: SyncState): IndicatorView {
+  if (!state.online) return { kind: 'offline', text: `Offline - ${state.pendingCount} unsynced` };
+  if (state.syncing) return { kind: 'syncing', text: 'Syncing...' };
+  if (state.pendingCount > 0) return { kind: 'tap-to-sync', text: `Tap to sync (${state.pendingCount})` };
+  return { kind: 'synced', text: 'Synced' };
+}
+
+export const OFFLINE_BANNER = 'Offline - Changes will sync when connected';
+
+export function failedText(count: number): string {
+  return `${count} failed to sync`;
+}
