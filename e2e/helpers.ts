@@ -1,0 +1,68 @@
+import { expect } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+
+/** A user no other test (or earlier run against the same server) has used. */
+export function newPerson(name: string): Person {
+  counter += 1;
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}${counter}`;
+  return { name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${tag}@example.com`, password: 'correct horse battery' };
+}
+
+export async function signUp(page: Page, person: Person): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Name' }).fill(person.name);
+  await page.getByRole('textbox', { name: 'Email' }).fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
+  await page.goto('/');
+  const switchToSignIn = page.getByRole('button', { name: 'Sign in', exact: true });
+  // The sign-up form shows first on a fresh device; its switch button is named `Sign in` too.
+  if (await page.getByRole('button', { name: 'Sign up' }).isVisible()) await switchToSignIn.click();
+  await page.getByRole('textbox', { name: 'Email' }).fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** Resolves once the service worker controls the page, so the shell is precached and a reload offline works. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { message: 'service worker controls the page', timeout: 20_000 })
+    .toBe(true);
+  // The precache is filled during install, before activation: controlling means it is complete.
+}
+
+export async function requestReference(page: Page, referee: { name: string; email: string }, message = 'Could you write me a reference?'): Promise<void> {
+  await page.getByRole('textbox', { name: 'Referee name' }).fill(referee.name);
+  await page.getByRole('textbox', { name: 'Referee email' }).fill(referee.email);
+  await page.getByRole('textbox', { name: 'Message' }).fill(message);
+  await page.getByRole('button', { name: 'Request reference' }).click();
+}
+
+export function myReferences(page: Page): Locator {
+  return page.getByRole('list', { name: 'My references' });
+}
+
+export function requestsForMe(page: Page): Locator {
+  return page.getByRole('list', { name: 'Requests for me' });
+}
+
+export function itemWith(list: Locator, text: string): Locator {
+  return list.getByRole('listitem').filter({ hasText: text });
+}
+
+export function syncStatus(page: Page): Locator {
+  return page.getByRole('status');
+}

@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { itemWith, myReferences, newPerson, requestReference, signIn, signUp, syncStatus } from './helpers';
+
+/** Every string value this origin keeps in IndexedDB and Web Storage, as one text to search. */
+async function everythingStoredLocally(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const parts: string[] = [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })];
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(info.name as string);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      for (const storeName of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((resolve, reject) => {
+          const read = db.transaction(storeName, 'readonly').objectStore(storeName).getAll();
+          read.onsuccess = () => resolve(read.result);
+          read.onerror = () => reject(read.error);
+        });
+        parts.push(JSON.stringify(rows, (_key, value: unknown) => (value instanceof Blob ? `[blob ${value.size}]` : value)));
+      }
+      db.close();
+    }
+    return parts.join('\n');
+  });
+}
+
+test('signing out wipes the local data and the token', async ({ page }) => {
+  const first = newPerson('Fay First');
+  const marker = `Referee ${Date.now().toString(36)}`;
+  await signUp(page, first);
+  await requestReference(page, { name: marker, email: 'marker.referee@example.com' });
+  await expect(itemWith(myReferences(page), marker)).toBeVisible();
+  await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
+  expect(await everythingStoredLocally(page)).toContain(marker);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+
+  const stored = await everythingStoredLocally(page);
+  expect(stored).not.toContain(marker);
+  expect(stored, 'no JWT left behind').not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+
+  // Still signed out after a reload; the next account on this device starts empty.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
+  await signUp(page, newPerson('Sid Second'));
+  await expect(myReferences(page)).toBeVisible();
+  await expect(myReferences(page).getByRole('listitem')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  // Signing in again brings the first user's data back from the server.
+  await signIn(page, first);
+  await expect(itemWith(myReferences(page), marker)).toBeVisible({ timeout: 30_000 });
+});
