@@ -1,0 +1,2 @@
+export { schema, migrations } from './schema';
+export * from './models';

@@ -1,0 +1,103 @@
+/**
+ * The user's actions. Each one writes locally (record + outbox entry in one
+ * atomic write), makes the write durable, then asks for a sync; none waits
+ * for the network. Values are normalized like the server does (emails
+ * lowercased, text trimmed) so the pulled copy equals the local one.
+ */
+import { LIMITS, normalizeEmail } from '../shared/schema';
+import type { HybridClock } from './hybrid-clock';
+import type { LocalStore } from './local-store';
+import type { Persistence } from './ports';
+
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  readonly code = 'invalid';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ActionsDeps {
+  store: LocalStore;
+  clock: HybridClock;
+  persistence: Persistence;
+  userId: () => string;
+  afterWrite: () => void;
+}
+
+function required(field: string, value: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw new ValidationError(field, `${field} is required.`);
+  if (trimmed.length > max) throw new ValidationError(field, `${field} is longer than ${max} characters.`);
+  return trimmed;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function createActions(deps: ActionsDeps) {
+  const { store, clock, persistence } = deps;
+
+  async function commit(write: Parameters<LocalStore['apply']>[0]): Promise<string> {
+    const id = await store.apply(write);
+    await persistence.saveNow();
+    deps.afterWrite();
+    return id;
+  }
+
+  return {
+    async requestReference(input: { refereeName: string; refereeEmail: string; message: string }): Promise<string> {
+      const refereeName = required('Referee name', input.refereeName, LIMITS.name);
+      const refereeEmail = normalizeEmail(required('Referee email', input.refereeEmail, LIMITS.email));
+      if (!EMAIL.test(refereeEmail)) throw new ValidationError('Referee email', 'Enter a valid email address.');
+      const message = input.message.trim();
+      if (message.length > LIMITS.message) throw new ValidationError('Message', `Message is longer than ${LIMITS.message} characters.`);
+      return commit({
+        table: 'references',
+        operation: 'create',
+        at: clock.now(),
+        values: {
+          user_id: deps.userId(),
+          referee_name: refereeName,
+          referee_email: refereeEmail,
+          message,
+          status: 'pending',
+          response: null,
+          responded_at: null,
+        },
+      });
+    },
+    async deleteReference(id: string): Promise<void> {
+      await commit({ table: 'references', operation: 'delete', id, at: clock.now(), values: {} });
+    },
+    async respond(id: string, response: string): Promise<void> {
+      const text = required('Reference', response, LIMITS.response);
+      const at = clock.now();
+      await commit({
+        table: 'references',
+        operation: 'update',
+        id,
+        at,
+        values: { status: 'completed', response: text, responded_at: at },
+      });
+    },
+    async decline(id: string): Promise<void> {
+      const at = clock.now();
+      await commit({
+        table: 'references',
+        operation: 'update',
+        id,
+        at,
+        values: { status: 'declined', response: null, responded_at: at },
+      });
+    },
+    async updateName(name: string): Promise<void> {
+      const value = required('Name', name, LIMITS.name);
+      await commit({ table: 'users', operation: 'update', id: deps.userId(), at: clock.now(), values: { name: value } });
+    },
+  };
+}
+
+export type Actions = ReturnType<typeof createActions>;

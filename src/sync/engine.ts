@@ -1,0 +1,186 @@
+/**
+ * The sync engine: wires the single flight, backoff, scheduler, real-time
+ * hints and state store around one SyncService run.
+ *
+ * Failure handling:
+ * - 401 → `authExpired`; no more runs until `setToken`/`resumeAfterAuth`.
+ * - Offline at the time of the failure → nothing counted; the reconnect runs it.
+ * - Otherwise one counted failure: retry after 1 s, 5 s, 15 s, 60 s, then the
+ *   outbox entries become 'failed' (still pushed by every later sync).
+ * - A reconnect or the user's Retry starts the schedule from the beginning.
+ */
+import { createBackoff, RETRY_DELAYS_MS, type Backoff } from './backoff';
+import { errorMessage, isSyncError, SyncErrorCode } from './errors';
+import type { HybridClock } from './hybrid-clock';
+import type { LocalStore } from './local-store';
+import type { Logger, NetworkStatus, Realtime, Timers } from './ports';
+import { connectRealtime } from './realtime-apply';
+import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } from './scheduler';
+import { createSingleFlight } from './single-flight';
+import type { SyncService } from './sync-service';
+import { createSyncStateStore, type SyncStateStore } from './sync-state';
+
+export interface SyncEngineDeps {
+  service: SyncService;
+  store: LocalStore;
+  clock: HybridClock;
+  network: NetworkStatus;
+  timers: Timers;
+  logger: Logger;
+  realtime?: Realtime;
+  lifecycle?: AppLifecycle;
+  retryDelays?: readonly number[];
+  periodMs?: number;
+  localWriteDebounceMs?: number;
+  /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired'. */
+  trace?: (entry: string) => void;
+}
+
+export interface SyncEngine {
+  readonly state: SyncStateStore;
+  start(): void;
+  /** Ask for a sync soon; coalesced with one already running. Resolves when that run settled. */
+  syncNow(reason?: SyncReason): Promise<void>;
+  retryFailed(): Promise<void>;
+  /** A local write was committed: sync a little later (debounced). */
+  notifyLocalWrite(): void;
+  /** The user signed in again: sync resumes. */
+  resumeAfterAuth(): void;
+  /** Stops every trigger and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
+  const { service, store, network, timers, logger } = deps;
+  const trace = deps.trace ?? (() => {});
+  const state = createSyncStateStore({ online: network.getStatus().online });
+  const backoff: Backoff = createBackoff(deps.retryDelays ?? RETRY_DELAYS_MS);
+  let retryTimer: unknown = null;
+  let stopped = false;
+  let started = false;
+  const cleanups: (() => void)[] = [];
+
+  function clearRetry() {
+    if (retryTimer !== null) timers.clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
+  async function runOnce(): Promise<void> {
+    if (stopped || state.getSnapshot().authExpired) return;
+    if (!network.getStatus().online) {
+      trace('offline-wait');
+      return;
+    }
+    clearRetry();
+    state.set({ syncing: true });
+    try {
+      await service.run();
+      backoff.reset();
+      state.set({ lastError: null });
+    } catch (error) {
+      await onFailure(error);
+    } finally {
+      state.set({ syncing: false, initialSync: null });
+    }
+  }
+
+  async function onFailure(error: unknown) {
+    const message = errorMessage(error);
+    logger.warn('sync failed', error);
+    state.set({ lastError: message });
+    if (isSyncError(error) && error.code === SyncErrorCode.unauthorized) {
+      clearRetry();
+      state.set({ authExpired: true });
+      trace('auth-expired');
+      return;
+    }
+    if (isSyncError(error) && error.code === SyncErrorCode.network) network.recheck();
+    if (!network.getStatus().online) {
+      // Time offline burns no retries: the reconnect triggers the next run.
+      trace('offline-wait');
+      return;
+    }
+    const delay = backoff.fail();
+    try {
+      await store.recordFailure(message, delay === null);
+    } catch (storeError) {
+      logger.error('could not record the sync failure in the outbox', storeError);
+    }
+    if (stopped) return;
+    if (delay === null) {
+      trace('failed');
+      return;
+    }
+    trace(`retry:${delay}`);
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      void flight.request();
+    }, delay);
+  }
+
+  const flight = createSingleFlight(runOnce);
+
+  function request(reason: SyncReason): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (reason === 'reconnect') backoff.reset();
+    logger.debug(`sync requested: ${reason}`);
+    return flight.request();
+  }
+
+  const scheduler: Scheduler = createScheduler({
+    timers,
+    network,
+    request: (reason) => void request(reason),
+    ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
+    ...(deps.periodMs !== undefined ? { periodMs: deps.periodMs } : {}),
+    ...(deps.localWriteDebounceMs !== undefined ? { localWriteDebounceMs: deps.localWriteDebounceMs } : {}),
+  });
+
+  return {
+    state,
+    start() {
+      if (started || stopped) return;
+      started = true;
+      cleanups.push(network.subscribe(({ online }) => state.set({ online })));
+      state.set({ online: network.getStatus().online });
+      cleanups.push(
+        store.observeCounts(({ pending, failed }) => state.set({ pendingCount: pending, failedCount: failed })),
+      );
+      if (deps.realtime) {
+        cleanups.push(
+          connectRealtime({
+            realtime: deps.realtime,
+            clock: deps.clock,
+            logger,
+            requestSync: () => scheduler.realtime(),
+          }),
+        );
+      }
+      scheduler.start();
+    },
+    syncNow: (reason = 'manual') => {
+      if (!network.getStatus().online) network.recheck();
+      return request(reason);
+    },
+    async retryFailed() {
+      await store.resetFailed();
+      backoff.reset();
+      clearRetry();
+      await request('manual');
+    },
+    notifyLocalWrite: () => scheduler.localWrite(),
+    resumeAfterAuth() {
+      state.set({ authExpired: false, lastError: null });
+      backoff.reset();
+      void request('manual');
+    },
+    async stop() {
+      stopped = true;
+      scheduler.stop();
+      clearRetry();
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      // Let a run in progress finish: closing the database under synchronize() corrupts nothing but loses the ack.
+      while (flight.isRunning()) await flight.request().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The local store port: the engine's view of the device database. The
+ * WatermelonDB implementation is outbox.ts; tests use fake-store.ts; one
+ * contract suite (local-store.contract.ts) runs against both.
+ */
+import type { SyncedTable } from '../shared/schema';
+import type { PushRejection, WireRow } from './ports';
+
+export type LocalOperation = 'create' | 'update' | 'delete';
+
+export interface LocalWrite {
+  table: SyncedTable;
+  /** Required for update/delete; for create, absent means "generate one". */
+  id?: string;
+  operation: LocalOperation;
+  /** Data columns this write sets (not used by delete). */
+  values: Record<string, string | number | boolean | null>;
+  /** The hybrid clock's stamp for this write: becomes `updated_at` (and `created_at` on create). */
+  at: number;
+}
+
+export interface OutboxEntry {
+  table: string;
+  recordId: string;
+  operation: LocalOperation;
+  status: 'pending' | 'processing' | 'failed';
+  retryCount: number;
+  error: string | null;
+}
+
+export interface OutboxCounts {
+  /** Outbox entries = records with local changes the server has not acknowledged (failed ones included). */
+  pending: number;
+  /** Entries that used up their retries or that the server rejected. */
+  failed: number;
+}
+
+export interface LocalStore {
+  /**
+   * Applies the record change AND adds (or refreshes) its outbox entry in ONE
+   * atomic write: either both are committed or neither. Sets `sync_status`
+   * 'pending' and `updated_at` = `at`. Resolves with the record id. Works the
+   * same online and offline. Rejects if an update/delete target is missing.
+   */
+  apply(write: LocalWrite): Promise<string>;
+  /** A record's columns, or null if it does not exist or is deleted locally. */
+  read(table: SyncedTable, id: string): Promise<WireRow | null>;
+  /** The newest `updated_at` of all local records (0 when empty): seeds the hybrid clock. */
+  newestUpdatedAt(): Promise<number>;
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string | null): Promise<void>;
+  /** All outbox entries, oldest first. */
+  outbox(): Promise<OutboxEntry[]>;
+  /**
+   * After a sync ran: removes the entry of every record whose changes the
+   * server acknowledged (and that did not change meanwhile) and marks those
+   * records `sync_status` 'synced'. Records in `rejected` get `sync_status`
+   * 'error' and their entry becomes 'failed' with the server's message; no
+   * other entry is affected by them.
+   */
+  settle(rejected: Record<string, PushRejection[]>): Promise<void>;
+  /**
+   * A sync attempt failed for a reason not tied to one record: pending
+   * entries count one more retry; with `exhausted` they become 'failed' with
+   * `error` as their text.
+   */
+  recordFailure(error: string, exhausted: boolean): Promise<void>;
+  /** 'failed' entries become 'pending' with a fresh retry count. */
+  resetFailed(): Promise<void>;
+  /**
+   * Drops a record's local change and its entry; the record is removed
+   * locally until the server's version is pulled again (`full_pull_needed`
+   * metadata is set so the next sync re-reads everything).
+   */
+  discard(table: SyncedTable, id: string): Promise<void>;
+  /**
+   * Calls `listener` with the current counts at once and after every change,
+   * each change reported (no throttling), never by polling.
+   */
+  observeCounts(listener: (counts: OutboxCounts) => void): () => void;
+}
+
+export const META_FULL_PULL_NEEDED = 'full_pull_needed';
+export const META_CONFLICT_LOG = 'conflict_log';

@@ -1,0 +1,123 @@
+/**
+ * The engine's ports. Everything platform-specific (fetch, sockets,
+ * navigator.onLine, IndexedDB durability, timers, the wall clock) comes in
+ * through these; src/web implements them for the browser, tests with fakes.
+ */
+import type { SyncedTable } from '../shared/schema';
+
+/** A row as the wire carries it: `{id, <column>: value}`. */
+export type WireRow = { id: string } & Record<string, unknown>;
+
+export interface TableChanges {
+  created: WireRow[];
+  updated: WireRow[];
+  deleted: string[];
+}
+
+export type ChangeSet = Partial<Record<SyncedTable, TableChanges>> & Record<string, TableChanges | undefined>;
+
+export interface PullResponse {
+  changes: ChangeSet;
+  /** The server's cursor: pull again from it to get everything committed later. */
+  timestamp: number;
+  /** More entries remain after this page. */
+  more?: boolean;
+  /** The server's clock (`x-server-time` header) when it answered, if sent. */
+  serverTime?: number;
+}
+
+export interface PushConflict {
+  table: string;
+  id: string;
+  winner: 'server' | 'local';
+}
+
+export interface PushRejection {
+  id: string;
+  code: string;
+  message: string;
+}
+
+export interface PushResponse {
+  conflicts: PushConflict[];
+  rejected: Record<string, PushRejection[]>;
+  serverTime?: number;
+}
+
+/** Pull/push over HTTP. */
+export interface Transport {
+  /**
+   * One page of changes after `since` (0 = everything). Rejects with a
+   * SyncError: `network` when nothing reached the server, `unauthorized` on
+   * 401, `server`/`protocol` otherwise. Never resolves with partial data.
+   */
+  pull(since: number, limit?: number): Promise<PullResponse>;
+  /**
+   * Sends local changes. Idempotent on the server (pushing twice = once), so
+   * the engine may resend after an error whose outcome it does not know.
+   * Rejects like `pull`.
+   */
+  push(changes: ChangeSet, lastPulledAt: number | null): Promise<PushResponse>;
+}
+
+export type RealtimeEvent = {
+  type: 'reference:created' | 'reference:updated' | 'reference:deleted';
+  payload: unknown;
+};
+
+/** Server-sent hints that something changed. */
+export interface Realtime {
+  /**
+   * Calls `onEvent` for every event and `onConnect` on every (re)connect, so
+   * the engine can pull what it missed while disconnected. Returns a function
+   * that stops both and closes the connection.
+   */
+  start(handlers: { onEvent: (event: RealtimeEvent) => void; onConnect: () => void }): () => void;
+  /** Replaces the credentials for the next (re)connection. */
+  setToken(token: string): void;
+}
+
+/** The wall clock. Milliseconds since the epoch; may be skewed and may jump. */
+export type WallClock = () => number;
+
+export type TimerHandle = unknown;
+
+/** Timers; fake ones in tests. */
+export interface Timers {
+  /** Calls `fn` once after at least `ms`; never synchronously. */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer; a no-op for one that fired or was cleared. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export interface NetworkSnapshot {
+  /** The platform reports a connection AND the server answered the last probe. */
+  online: boolean;
+}
+
+/** Whether the server can be reached. */
+export interface NetworkStatus {
+  getStatus(): NetworkSnapshot;
+  /** Calls `listener` after every change of `online`, never for repeats. */
+  subscribe(listener: (status: NetworkSnapshot) => void): () => void;
+  /** Asks for a fresh probe (e.g. after a request failed); the result arrives through subscribe. */
+  recheck(): void;
+}
+
+export interface Logger {
+  debug(message: string, data?: unknown): void;
+  warn(message: string, data?: unknown): void;
+  error(message: string, data?: unknown): void;
+}
+
+/** Makes committed local writes survive a reload or a crash. */
+export interface Persistence {
+  /** Resolves once every write committed before the call is on disk; rejects loudly otherwise. */
+  saveNow(): Promise<void>;
+}
+
+export const silentLogger: Logger = {
+  debug() {},
+  warn() {},
+  error() {},
+};

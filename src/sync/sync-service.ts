@@ -1,0 +1,195 @@
+/**
+ * One sync run: WatermelonDB's synchronize() (pull → apply → push → mark
+ * acknowledged records synced), then the outbox settles against the result.
+ *
+ * - Pull pages while `more` is set and apply them in one write (pull-pages.ts).
+ * - Pushed records the server rejects go back as `experimentalRejectedIds`:
+ *   they stay unsynced, get sync_status 'error', and block nothing else.
+ * - When the push reports a conflict the SERVER won, our local copy holds the
+ *   losing value: a follow-up pull runs at once. If that pull does not carry
+ *   the record (the winning write predates our cursor), the next pull starts
+ *   from 0 so the server's version comes back through the same merge path.
+ * - Every conflict is appended to a bounded log in sync_metadata.
+ * - Pulled rows are server state: they arrive as sync_status 'synced'.
+ */
+import type { Database } from '@nozbe/watermelondb';
+import type { DirtyRaw } from '@nozbe/watermelondb/RawRecord';
+import { synchronize } from '@nozbe/watermelondb/sync';
+import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
+import { isSyncedTable } from '../shared/schema';
+import type { HybridClock } from './hybrid-clock';
+import { META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
+import { pullAllPages } from './pull-pages';
+import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
+
+export const CONFLICT_LOG_LIMIT = 200;
+
+export interface ConflictLogEntry extends PushConflict {
+  at: number;
+}
+
+export interface SyncRunResult {
+  pulled: number;
+  pushed: number;
+  conflicts: PushConflict[];
+  rejected: number;
+  /** The run pulled from 0 (first sync, or recovery). */
+  fullPull: boolean;
+}
+
+export interface SyncServiceDeps {
+  database: Database;
+  transport: Transport;
+  store: LocalStore;
+  clock: HybridClock;
+  wall: WallClock;
+  persistence: Persistence;
+  logger: Logger;
+  /** Progress of a pull from 0 (the first sync on this device). */
+  onInitialProgress?: (progress: { received: number; total: number | null } | null) => void;
+}
+
+interface OnceResult {
+  pulledIds: Set<string>;
+  pulled: number;
+  pushed: number;
+  conflicts: PushConflict[];
+  rejected: Record<string, PushRejection[]>;
+  fullPull: boolean;
+}
+
+function key(table: string, id: string) {
+  return `${table}/${id}`;
+}
+
+export interface SyncService {
+  run(): Promise<SyncRunResult>;
+}
+
+export function createSyncService(deps: SyncServiceDeps): SyncService {
+  const { database, transport, store, clock, wall, logger } = deps;
+
+  function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
+    const out: Record<string, SyncTableChangeSet> = {};
+    for (const [table, set] of Object.entries(changes)) {
+      // Only synced tables exist on both sides; anything else would be a server bug.
+      if (!set || !isSyncedTable(table)) continue;
+      const fix = (row: WireRow): DirtyRaw => {
+        pulledIds.add(key(table, row.id));
+        if (typeof row.updated_at === 'number') clock.observe(row.updated_at);
+        return { ...row, sync_status: 'synced', server_id: row.id, last_synced_at: now, is_deleted: false };
+      };
+      for (const id of set.deleted) pulledIds.add(key(table, id));
+      out[table] = { created: set.created.map(fix), updated: set.updated.map(fix), deleted: set.deleted };
+    }
+    return out as SyncDatabaseChangeSet;
+  }
+
+  function toWire(changes: SyncDatabaseChangeSet): { wire: ChangeSet; count: number } {
+    const wire: ChangeSet = {};
+    let count = 0;
+    for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
+      // sync_queue and sync_metadata are local only (CONTRACT §2).
+      if (!isSyncedTable(table)) continue;
+      // Copies: synchronize() compares the raws it handed us with the records afterwards.
+      const strip = (raw: DirtyRaw): WireRow => {
+        const { _status: _s, ...rest } = raw as Record<string, unknown>;
+        return rest as WireRow;
+      };
+      const created = set.created.map(strip);
+      const updated = set.updated.map(strip);
+      count += created.length + updated.length + set.deleted.length;
+      if (created.length || updated.length || set.deleted.length) wire[table] = { created, updated, deleted: [...set.deleted] };
+    }
+    return { wire, count };
+  }
+
+  async function once(fromZero: boolean): Promise<OnceResult> {
+    const result: OnceResult = { pulledIds: new Set(), pulled: 0, pushed: 0, conflicts: [], rejected: {}, fullPull: false };
+    await synchronize({
+      database,
+      migrationsEnabledAtVersion: 1,
+      pullChanges: async ({ lastPulledAt }): Promise<SyncPullResult> => {
+        const since = fromZero ? 0 : (lastPulledAt ?? 0);
+        result.fullPull = since === 0;
+        const initial = lastPulledAt == null;
+        if (initial) deps.onInitialProgress?.({ received: 0, total: null });
+        const pulled = await pullAllPages(transport, since, (page, received) => {
+          if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
+          if (initial) deps.onInitialProgress?.({ received, total: page.more ? null : received });
+        });
+        result.pulled = pulled.received;
+        return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };
+      },
+      pushChanges: async ({ changes, lastPulledAt }): Promise<SyncPushResult> => {
+        const { wire, count } = toWire(changes);
+        if (count === 0) return {};
+        result.pushed = count;
+        const response = await transport.push(wire, lastPulledAt ?? null);
+        if (response.serverTime !== undefined) clock.observeServerTime(response.serverTime);
+        result.conflicts = response.conflicts;
+        result.rejected = response.rejected;
+        const experimentalRejectedIds: Record<string, string[]> = {};
+        for (const [table, rejections] of Object.entries(response.rejected)) {
+          if (rejections.length) experimentalRejectedIds[table] = rejections.map((r) => r.id);
+        }
+        return { experimentalRejectedIds };
+      },
+      // Keep our own bookkeeping while a record still has local changes: the pulled row says 'synced'.
+      conflictResolver: (_table, local, _remote, resolved) => {
+        resolved.sync_status = local.sync_status;
+        return resolved;
+      },
+    });
+    deps.onInitialProgress?.(null);
+    await store.settle(result.rejected);
+    return result;
+  }
+
+  async function appendConflicts(conflicts: PushConflict[]) {
+    if (!conflicts.length) return;
+    const previous = await store.getMeta(META_CONFLICT_LOG);
+    let log: ConflictLogEntry[] = [];
+    try {
+      log = previous ? (JSON.parse(previous) as ConflictLogEntry[]) : [];
+    } catch {
+      log = [];
+    }
+    const at = wall();
+    log.push(...conflicts.map((c) => ({ ...c, at })));
+    await store.setMeta(META_CONFLICT_LOG, JSON.stringify(log.slice(-CONFLICT_LOG_LIMIT)));
+  }
+
+  return {
+    async run() {
+      const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
+      const first = await once(recovery);
+      if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
+      const total: SyncRunResult = {
+        pulled: first.pulled,
+        pushed: first.pushed,
+        conflicts: first.conflicts,
+        rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
+        fullPull: first.fullPull,
+      };
+      await appendConflicts(first.conflicts);
+      const lost = first.conflicts.filter((c) => c.winner === 'server');
+      if (lost.length) {
+        logger.debug('sync: push lost conflicts, pulling again', lost);
+        const follow = await once(false);
+        total.pulled += follow.pulled;
+        total.pushed += follow.pushed;
+        await appendConflicts(follow.conflicts);
+        const missing = lost.filter((c) => !follow.pulledIds.has(key(c.table, c.id)));
+        if (missing.length) {
+          // The winning write is older than our cursor: re-read everything once.
+          const full = await once(true);
+          total.pulled += full.pulled;
+          total.fullPull = true;
+        }
+      }
+      await deps.persistence.saveNow();
+      return total;
+    },
+  };
+}

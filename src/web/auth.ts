@@ -1,0 +1,154 @@
+/**
+ * AuthApi (app-client.ts): sign-up/sign-in against /api/auth/*, the session
+ * kept in localStorage so a reload offline stays signed in, and a sign-out
+ * that wipes this user's data from the device.
+ */
+import { AuthResponseSchema, ErrorBodySchema } from '../shared/protocol';
+import { CLEAR_OUTBOX } from '../sw/messages';
+import { ApiError, type AppClient, type AuthApi, type Session } from './app-client';
+import { dbNameFor } from './loki-adapter';
+
+export const SESSION_KEY = 'aideepref.session';
+/** The IndexedDB database of Workbox's Background Sync queues (holds tokens in clear text). */
+export const WORKBOX_QUEUE_DB = 'workbox-background-sync';
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface AuthOptions {
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  storage?: () => KeyValueStorage | null;
+  /** Deletes one IndexedDB database; resolves even if it stays blocked (after a timeout). */
+  deleteDatabase?: (name: string) => Promise<void>;
+  /** Tells the service worker to drop its queued requests. */
+  notifyServiceWorker?: () => void;
+}
+
+function defaultStorage(): KeyValueStorage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function deleteIndexedDb(name: string, timeoutMs = 3_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof indexedDB === 'undefined') return resolve();
+    const timer = setTimeout(() => {
+      console.warn(`[auth] deleting IndexedDB "${name}" is blocked by an open connection; it will finish when that closes`);
+      resolve();
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = done;
+    request.onerror = () => {
+      console.warn(`[auth] could not delete IndexedDB "${name}"`, request.error);
+      done();
+    };
+  });
+}
+
+function isSession(value: unknown): value is Session {
+  const v = value as Session | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.token === 'string' &&
+    typeof v.user === 'object' &&
+    v.user !== null &&
+    typeof v.user.id === 'string' &&
+    typeof v.user.email === 'string' &&
+    typeof v.user.name === 'string'
+  );
+}
+
+export function createAuth(options: AuthOptions = {}): AuthApi {
+  const base = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const storage = options.storage ?? defaultStorage;
+  const deleteDatabase = options.deleteDatabase ?? ((name: string) => deleteIndexedDb(name));
+  const notifyServiceWorker =
+    options.notifyServiceWorker ??
+    (() => {
+      try {
+        navigator.serviceWorker?.controller?.postMessage({ type: CLEAR_OUTBOX });
+      } catch {
+        // no service worker: nothing queued
+      }
+    });
+
+  function store(session: Session) {
+    storage()?.setItem(SESSION_KEY, JSON.stringify(session));
+  }
+
+  async function call(path: string, body: unknown): Promise<Session> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+    }
+    let json: unknown = null;
+    try {
+      json = await response.json();
+    } catch {
+      json = null;
+    }
+    if (!response.ok) {
+      const error = ErrorBodySchema.safeParse(json);
+      if (error.success) throw new ApiError(response.status, error.data.error.code, error.data.error.message);
+      throw new ApiError(response.status, 'http_error', `The server answered ${response.status}.`);
+    }
+    const parsed = AuthResponseSchema.safeParse(json);
+    if (!parsed.success) throw new ApiError(response.status, 'protocol', 'Unexpected answer from the server.');
+    const session: Session = { token: parsed.data.token, user: parsed.data.user };
+    store(session);
+    return session;
+  }
+
+  function restore(): Session | null {
+    try {
+      const raw = storage()?.getItem(SESSION_KEY);
+      if (!raw) return null;
+      const value: unknown = JSON.parse(raw);
+      return isSession(value) ? value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  return {
+    signUp: (input) => call('/api/auth/signup', input),
+    signIn: (input) => call('/api/auth/login', input),
+    restore,
+    async signOut(client: AppClient | null) {
+      const userId = client?.session.user.id ?? restore()?.user.id ?? null;
+      // Close first: an open LokiJS connection would block the deletion (and could save again).
+      if (client) {
+        try {
+          await client.close();
+        } catch (error) {
+          console.warn('[auth] closing the client failed', error);
+        }
+      }
+      storage()?.removeItem(SESSION_KEY);
+      notifyServiceWorker();
+      const names = userId ? [dbNameFor(userId), WORKBOX_QUEUE_DB] : [WORKBOX_QUEUE_DB];
+      await Promise.all(names.map((name) => deleteDatabase(name)));
+    },
+  };
+}
+
+export const auth: AuthApi = createAuth();

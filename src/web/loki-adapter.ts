@@ -1,0 +1,51 @@
+/**
+ * The browser database: WatermelonDB over LokiJS persisted incrementally to
+ * IndexedDB, one IndexedDB database per user (signing out deletes it).
+ */
+import { Database } from '@nozbe/watermelondb';
+import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
+import { migrations, modelClasses, schema } from '../db';
+
+export const DB_NAME_PREFIX = 'aideepref-';
+
+export function dbNameFor(userId: string): string {
+  return `${DB_NAME_PREFIX}${userId}`;
+}
+
+export interface LokiHooks {
+  /** IndexedDB could not be opened (LokiJS would silently keep data in memory only). */
+  onSetUpError?: (error: Error) => void;
+  /** Another tab saved over this tab's data: this tab should reload. */
+  onDidOverwrite?: () => void;
+  onQuotaExceededError?: (error: Error) => void;
+}
+
+export function createLokiAdapter(dbName: string, hooks: LokiHooks = {}): LokiJSAdapter {
+  return new LokiJSAdapter({
+    schema,
+    migrations,
+    // Both must be explicit (FACTS): the worker path loses the durable-save hook,
+    // the non-incremental path rewrites the whole database on every save.
+    useWebWorker: false,
+    useIncrementalIndexedDB: true,
+    dbName,
+    onSetUpError: (error) => {
+      if (hooks.onSetUpError) hooks.onSetUpError(error);
+      else console.error('[db] IndexedDB could not be opened; data is NOT being saved', error);
+    },
+    onQuotaExceededError: (error) => {
+      if (hooks.onQuotaExceededError) hooks.onQuotaExceededError(error);
+      else console.error('[db] storage quota exceeded', error);
+    },
+    extraIncrementalIDBOptions: {
+      onDidOverwrite: () => {
+        if (hooks.onDidOverwrite) hooks.onDidOverwrite();
+        else console.warn('[db] another tab overwrote this database');
+      },
+    },
+  });
+}
+
+export function createDatabase(dbName: string, hooks: LokiHooks = {}): Database {
+  return new Database({ adapter: createLokiAdapter(dbName, hooks), modelClasses });
+}

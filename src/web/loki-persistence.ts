@@ -1,0 +1,68 @@
+/**
+ * Durable saves. LokiJS writes IndexedDB from a 500 ms autosave timer, so a
+ * reload right after a write loses it (FACTS: 6 of 6 runs). Awaiting
+ * `saveDatabase()` after each write closes that window.
+ *
+ * The only way to LokiJS is WatermelonDB's INTERNAL path
+ * `database.adapter.underlyingAdapter._driver.loki`. This module is the one
+ * place that knows it; if an upgrade moves it, saveNow() throws a
+ * PersistenceError instead of silently falling back to the timer.
+ */
+import type { Database } from '@nozbe/watermelondb';
+import type { Persistence } from '../sync/ports';
+
+export class PersistenceError extends Error {
+  override name = 'PersistenceError';
+  constructor(
+    readonly code: 'loki_path_missing' | 'save_failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface LokiLike {
+  saveDatabase(callback: (error?: unknown) => void): void;
+}
+
+/** Reaches LokiJS inside WatermelonDB, or throws PersistenceError('loki_path_missing'). */
+export function lokiOf(database: Database): LokiLike {
+  const adapter = database.adapter as unknown as { underlyingAdapter?: { _driver?: { loki?: unknown } } };
+  let loki: unknown;
+  try {
+    loki = adapter.underlyingAdapter?._driver?.loki;
+  } catch {
+    loki = undefined;
+  }
+  if (!loki || typeof (loki as LokiLike).saveDatabase !== 'function') {
+    throw new PersistenceError(
+      'loki_path_missing',
+      'database.adapter.underlyingAdapter._driver.loki.saveDatabase is missing: WatermelonDB internals changed or the adapter is not set up',
+    );
+  }
+  return loki as LokiLike;
+}
+
+export function saveLoki(loki: LokiLike): Promise<void> {
+  return new Promise((resolve, reject) => {
+    loki.saveDatabase((error) => {
+      if (error) reject(new PersistenceError('save_failed', `saving to IndexedDB failed: ${String(error)}`));
+      else resolve();
+    });
+  });
+}
+
+export function createLokiPersistence(database: Database): Persistence {
+  return {
+    saveNow: () => saveLoki(lokiOf(database)),
+  };
+}
+
+/** Final save, then stops LokiJS's autosave timer (before the database is deleted or dropped). */
+export async function closeLoki(database: Database): Promise<void> {
+  const loki = lokiOf(database) as LokiLike & { close?: (callback: () => void) => void };
+  await saveLoki(loki);
+  if (typeof loki.close === 'function') {
+    await new Promise<void>((resolve) => loki.close!(() => resolve()));
+  }
+}
