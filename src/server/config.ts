@@ -1,0 +1,55 @@
+/** Server settings from the environment (CONTRACT §1). */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Optional PostgreSQL schema to use instead of the connection's default (isolated test runs). */
+  databaseSchema: string | undefined;
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  staticDir: string;
+  logLevel: string;
+  authRateLimit: number | undefined;
+}
+
+/** Generated once and kept in DATA_DIR, so tokens stay valid across restarts. */
+function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  // 'wx' fails if another process created it meanwhile; then read theirs.
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch {
+    return readFileSync(file, 'utf8').trim();
+  }
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = resolve(env.DATA_DIR || './data');
+  mkdirSync(dataDir, { recursive: true });
+  const port = Number(env.PORT || 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const rate = env.AUTH_RATE_LIMIT ? Number(env.AUTH_RATE_LIMIT) : undefined;
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    jwtSecret: env.JWT_SECRET || persistentSecret(dataDir),
+    staticDir: resolve(env.STATIC_DIR || 'dist'),
+    logLevel: env.LOG_LEVEL || 'info',
+    authRateLimit: rate && Number.isFinite(rate) && rate >= 30 ? rate : undefined,
+  };
+}

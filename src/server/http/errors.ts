@@ -1,0 +1,55 @@
+/**
+ * Every error leaves as `{"error": {"code", "message"}}`. Bad input of any
+ * kind maps to a 4xx here; only a bug reaches 500.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../shared/protocol';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 401:
+      return ERROR_CODES.unauthorized;
+    case 403:
+      return ERROR_CODES.forbidden;
+    case 404:
+      return ERROR_CODES.notFound;
+    case 413:
+      return ERROR_CODES.tooLarge;
+    case 415:
+      return ERROR_CODES.unsupportedMediaType;
+    case 429:
+      return ERROR_CODES.rateLimited;
+    default:
+      return ERROR_CODES.invalid;
+  }
+}
+
+export function handleError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof HttpError) {
+    void reply.status(error.statusCode).send(errorBody(error.code, error.message));
+    return;
+  }
+  const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own 4xx (parse errors, body limit, media type, rate limit): safe to show.
+    void reply.status(status).send(errorBody(codeForStatus(status), error.message));
+    return;
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  void reply.status(500).send(errorBody(ERROR_CODES.internal, 'internal error'));
+}

@@ -1,0 +1,37 @@
+/** GET /api/sync/pull and POST /api/sync/push (CONTRACT §3). Not rate limited. */
+import type { FastifyInstance } from 'fastify';
+import { PullQuerySchema, PushBodySchema, SERVER_TIME_HEADER } from '../../shared/protocol';
+import type { TokenService } from '../auth/tokens';
+import type { Store } from '../store/types';
+import type { PublishChanges } from '../replication/events';
+import { pullChanges } from '../replication/pull';
+import { applyPush } from '../replication/push';
+import { requireViewer } from './authenticate';
+import { parseOr400 } from './parse';
+
+export interface SyncRouteDeps {
+  store: Store;
+  tokens: TokenService;
+  clock: () => number;
+  publish: PublishChanges;
+}
+
+export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
+  app.get('/api/sync/pull', async (request, reply) => {
+    const viewer = await requireViewer(request, deps.tokens, deps.store);
+    const query = parseOr400(PullQuerySchema, request.query);
+    const result = await pullChanges(deps.store, viewer, query.since, query.limit);
+    void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
+    return result;
+  });
+
+  app.post('/api/sync/push', async (request, reply) => {
+    const viewer = await requireViewer(request, deps.tokens, deps.store);
+    const body = parseOr400(PushBodySchema, request.body);
+    const receivedAt = deps.clock();
+    const { response, events } = await applyPush(deps.store, viewer, body, receivedAt);
+    deps.publish(events);
+    void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
+    return response;
+  });
+}

@@ -1,0 +1,31 @@
+/** GET /api/sync/pull: a snapshot from the store in WatermelonDB's shape. */
+import type { PullResponse } from '../../shared/protocol';
+import type { Store, Viewer } from '../store/types';
+import { referenceToWire, userToWire } from './wire-rows';
+
+export async function pullChanges(store: Store, viewer: Viewer, since: number, limit: number): Promise<PullResponse> {
+  const snap = await store.pull(viewer, since, limit);
+  const changes: PullResponse['changes'] = {
+    users: { created: [], updated: [], deleted: [] },
+    references: { created: [], updated: [], deleted: [] },
+  };
+  for (const entry of snap.entries) {
+    const bucket = changes[entry.table];
+    if (entry.kind === 'deleted') {
+      bucket.deleted.push(entry.id);
+      continue;
+    }
+    const into = entry.created ? 'created' : 'updated';
+    if (entry.table === 'users') {
+      const row = snap.users.get(entry.id);
+      if (row) changes.users[into].push(userToWire(row));
+    } else {
+      const row = snap.references.get(entry.id);
+      if (row) changes.references[into].push(referenceToWire(row));
+    }
+  }
+  const last = snap.entries[snap.entries.length - 1];
+  // With more to come, continue right after the last entry returned; else from the snapshot's counter.
+  if (snap.more && last) return { changes, timestamp: last.seq, more: true };
+  return { changes, timestamp: snap.counter };
+}
