@@ -1,0 +1,156 @@
+/**
+ * The sync service (synchronize() + outbox settle) against WatermelonDB in
+ * memory and an in-memory fake server.
+ */
+import type { Database, Model } from '@nozbe/watermelondb';
+import { describe, expect, it } from 'vitest';
+import { createActions } from '../sync/actions';
+import { createHybridClock } from '../sync/hybrid-clock';
+import { META_CONFLICT_LOG } from '../sync/local-store';
+import { createWatermelonStore } from '../sync/outbox';
+import { silentLogger } from '../sync/ports';
+import { createSyncService } from '../sync/sync-service';
+import { FakeServer } from '../sync/testing/fake-server';
+import { memoryDatabase, noPersistence } from './testing/memory-database';
+
+function setup(server = new FakeServer(), userId = 'u1') {
+  const database = memoryDatabase();
+  let wallNow = 1_000_000;
+  const wall = () => wallNow;
+  const store = createWatermelonStore(database, wall);
+  const clock = createHybridClock(wall);
+  const service = createSyncService({
+    database,
+    transport: server.transport(),
+    store,
+    clock,
+    wall,
+    persistence: noPersistence,
+    logger: silentLogger,
+  });
+  const actions = createActions({ store, clock, persistence: noPersistence, userId: () => userId, afterWrite: () => {} });
+  return { database, store, clock, service, actions, server, advance: (ms: number) => (wallNow += ms) };
+}
+
+async function raw(database: Database, table: string, id: string): Promise<Record<string, unknown> | null> {
+  const records = await database.get<Model>(table).query().fetch();
+  const found = records.find((r) => r.id === id);
+  return found ? (found._raw as unknown as Record<string, unknown>) : null;
+}
+
+describe('sync service', () => {
+  it('pushes a local create, acknowledges it and empties the outbox', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'Grace', refereeEmail: ' Grace@Example.COM ', message: 'hi' });
+    expect(await t.store.outbox()).toHaveLength(1);
+    expect((await raw(t.database, 'references', id))?.sync_status).toBe('pending');
+
+    const result = await t.service.run();
+
+    expect(result.pushed).toBe(1);
+    expect(t.server.get('references', id)).toMatchObject({ referee_email: 'grace@example.com', user_id: 'u1', status: 'pending' });
+    expect(await t.store.outbox()).toEqual([]);
+    expect(await raw(t.database, 'references', id)).toMatchObject({ sync_status: 'synced', _status: 'synced', server_id: id });
+    // sync_queue and sync_metadata never travel.
+    expect(t.server.tables.has('sync_queue')).toBe(false);
+    expect(t.server.tables.has('sync_metadata')).toBe(false);
+  });
+
+  it('pulls every page while `more` is set and applies them in one go', async () => {
+    const server = new FakeServer({ pageLimit: 2 });
+    for (let i = 0; i < 5; i++) {
+      server.serverWrite('references', {
+        id: `r${i}`,
+        user_id: 'u1',
+        referee_name: `n${i}`,
+        referee_email: 'x@example.com',
+        message: '',
+        status: 'pending',
+        response: null,
+        responded_at: null,
+        created_at: 1,
+        updated_at: 5_000_000 + i,
+        sync_status: 'pending',
+      });
+    }
+    const t = setup(server);
+    const result = await t.service.run();
+    expect(result.pulled).toBe(5);
+    expect(server.log).toEqual(['pull:0', 'pull:2', 'pull:4']);
+    expect(await t.database.get('references').query().fetchCount()).toBe(5);
+    // Pulled rows are server state: synced, whatever the pushing client had in sync_status.
+    expect((await raw(t.database, 'references', 'r0'))?.sync_status).toBe('synced');
+    // The hybrid clock moved past every pulled updated_at.
+    expect(t.clock.now()).toBeGreaterThan(5_000_004);
+  });
+
+  it('marks a rejected record as error, keeps its entry failed, and still syncs the others', async () => {
+    const server = new FakeServer({
+      reject: (_table, row) => (row.referee_name === 'Bad' ? { code: 'forbidden', message: 'not yours' } : null),
+    });
+    const t = setup(server);
+    const bad = await t.actions.requestReference({ refereeName: 'Bad', refereeEmail: 'b@example.com', message: '' });
+    const good = await t.actions.requestReference({ refereeName: 'Good', refereeEmail: 'g@example.com', message: '' });
+
+    const result = await t.service.run();
+
+    expect(result.rejected).toBe(1);
+    expect(server.get('references', good)).toBeDefined();
+    expect(server.get('references', bad)).toBeUndefined();
+    expect(await raw(t.database, 'references', bad)).toMatchObject({ sync_status: 'error', _status: 'created' });
+    expect(await t.store.outbox()).toEqual([
+      expect.objectContaining({ recordId: bad, status: 'failed', error: 'forbidden: not yours' }),
+    ]);
+    expect((await raw(t.database, 'references', good))?.sync_status).toBe('synced');
+
+    // Discarding the change removes it locally and asks for a full re-read.
+    await t.store.discard('references', bad);
+    expect(await raw(t.database, 'references', bad)).toBeNull();
+    expect(await t.store.outbox()).toEqual([]);
+    const again = await t.service.run();
+    expect(again.fullPull).toBe(true);
+  });
+
+  it('pulls again after a conflict the server won and ends with the server value', async () => {
+    const server = new FakeServer();
+    const t = setup(server, 'cand');
+    // The referee's copy of a request (we are the referee here; user id irrelevant to the fake).
+    server.serverWrite('references', {
+      id: 'r1',
+      user_id: 'cand',
+      referee_name: 'Me',
+      referee_email: 'me@example.com',
+      message: 'm',
+      status: 'pending',
+      response: null,
+      responded_at: null,
+      created_at: 1,
+      updated_at: 900_000,
+    });
+    await t.service.run();
+    // Offline edit stamped at ~1_000_001...
+    await t.actions.respond('r1', 'Great');
+    // ...while another device wrote later (server time says 2_000_000).
+    server.serverWrite('references', { id: 'r1', response: 'Other', status: 'completed', updated_at: 2_000_000 });
+
+    const result = await t.service.run();
+
+    expect(result.conflicts).toEqual([{ table: 'references', id: 'r1', winner: 'server' }]);
+    expect(await raw(t.database, 'references', 'r1')).toMatchObject({ response: 'Other', _status: 'synced', sync_status: 'synced' });
+    expect(await t.store.outbox()).toEqual([]);
+    const log = JSON.parse((await t.store.getMeta(META_CONFLICT_LOG)) ?? '[]') as unknown[];
+    expect(log).toEqual([expect.objectContaining({ table: 'references', id: 'r1', winner: 'server' })]);
+  });
+
+  it('deletes: pushes the id, purges locally, removes the entry', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
+    await t.service.run();
+    await t.actions.deleteReference(id);
+    expect(await t.store.outbox()).toEqual([expect.objectContaining({ recordId: id, operation: 'delete' })]);
+    await t.service.run();
+    expect(t.server.get('references', id)).toBeUndefined();
+    expect(await t.store.outbox()).toEqual([]);
+    expect(await t.database.adapter.getDeletedRecords('references')).toEqual([]);
+  });
+});
