@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthResponse } from '../../shared/protocol';
+import { BACKENDS, request, startServer, uniqueSuffix, type TestServer } from '../test-support/harness';
+
+describe.each(BACKENDS)('auth and health (%s)', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(backend);
+  });
+  afterAll(() => server.close());
+
+  const email = () => `Someone-${uniqueSuffix()}@Example.com`;
+  const signup = (body: unknown) => request<AuthResponse>(server.url, 'POST', '/api/auth/signup', { body });
+
+  it('reports health and the database kind', async () => {
+    const res = await request(server.url, 'GET', '/api/health');
+    expect(res).toMatchObject({ status: 200, body: { ok: true, db: backend } });
+  });
+
+  it('signs up (201) with a lowercased email, then logs in with any letter case', async () => {
+    const e = email();
+    const res = await signup({ email: e, name: 'Ann', password: 'password-1' });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toEqual({ id: expect.any(String), email: e.toLowerCase(), name: 'Ann' });
+    expect(res.body.token).toEqual(expect.any(String));
+
+    const login = await request<AuthResponse>(server.url, 'POST', '/api/auth/login', {
+      body: { email: e.toUpperCase(), password: 'password-1' },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.user.id).toBe(res.body.user.id);
+    const pull = await request(server.url, 'GET', '/api/sync/pull', { token: login.body.token });
+    expect(pull.status).toBe(200);
+  });
+
+  it('refuses a taken email in any letter case (409)', async () => {
+    const e = email();
+    expect((await signup({ email: e, name: 'A', password: 'password-1' })).status).toBe(201);
+    const again = await signup({ email: e.toUpperCase(), name: 'B', password: 'password-2' });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({ error: { code: 'email_taken', message: expect.any(String) } });
+  });
+
+  it('lets only one of many concurrent sign-ups with one email through', async () => {
+    const e = email();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => signup({ email: i % 2 ? e : e.toUpperCase(), name: 'X', password: 'password-1' })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+  });
+
+  it.each([
+    ['bad email', { email: 'not-an-email', name: 'A', password: 'password-1' }],
+    ['empty name', { email: 'ok@example.com', name: '   ', password: 'password-1' }],
+    ['short password', { email: 'ok@example.com', name: 'A', password: 'short' }],
+    ['missing fields', {}],
+    ['wrong types', { email: 5, name: [], password: {} }],
+  ])('rejects sign-up with %s (400)', async (_name, body) => {
+    const res = await signup(body);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'invalid', message: expect.any(String) } });
+  });
+
+  it('answers 401 to a wrong password or an unknown email, without saying which', async () => {
+    const e = email();
+    await signup({ email: e, name: 'A', password: 'password-1' });
+    const wrong = await request(server.url, 'POST', '/api/auth/login', { body: { email: e, password: 'password-2' } });
+    const unknown = await request(server.url, 'POST', '/api/auth/login', {
+      body: { email: `nobody-${uniqueSuffix()}@example.com`, password: 'password-1' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+  });
+
+  it('requires a valid Bearer token on sync (401)', async () => {
+    for (const token of [undefined, 'garbage', 'eyJhbGciOiJIUzI1NiJ9.e30.bad']) {
+      const res = await request(server.url, 'GET', '/api/sync/pull', token ? { token } : {});
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    }
+    const push = await request(server.url, 'POST', '/api/sync/push', { body: { changes: {}, lastPulledAt: null } });
+    expect(push.status).toBe(401);
+  });
+});
+
+describe('auth rate limit', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('pglite', { authRateLimit: 30 });
+  });
+  afterAll(() => server.close());
+
+  it('allows 30 requests a minute per auth route and address, then 429, and never limits sync', async () => {
+    const e = `rl-${uniqueSuffix()}@example.com`;
+    const first = await request<AuthResponse>(server.url, 'POST', '/api/auth/signup', {
+      body: { email: e, name: 'R', password: 'password-1' },
+    });
+    expect(first.status).toBe(201);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i += 1) {
+      const res = await request(server.url, 'POST', '/api/auth/login', { body: { email: e, password: 'password-1' } });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.at(-1)).toBe(429);
+    for (let i = 0; i < 40; i += 1) {
+      const pull = await request(server.url, 'GET', '/api/sync/pull', { token: first.body.token });
+      expect(pull.status).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Test harness: a real server on port 0 over a fresh store (PGlite in
+ * memory, or a fresh PostgreSQL schema when TEST_DATABASE_URL is set), and a
+ * small HTTP client. Boot one per test file (beforeAll): PGlite takes seconds.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import type { AddressInfo } from 'node:net';
+import { buildApp, type AppDeps } from '../app';
+import { openStore } from '../store/open-store';
+import type { Store } from '../store/types';
+import type { ChangeEvent } from '../replication/events';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** PostgreSQL runs too when TEST_DATABASE_URL is set; PGlite always. */
+export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  published: ChangeEvent[];
+  close(): Promise<void>;
+}
+
+export function uniqueSuffix(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export async function openTestStore(backend: Backend): Promise<{ store: Store; drop: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const store = await openStore({ kind: 'pglite' });
+    return { store, drop: async () => undefined };
+  }
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const schema = `test_${uniqueSuffix()}`;
+  const store = await openStore({ kind: 'postgres', url, schema });
+  return {
+    store,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+export async function startServer(
+  backend: Backend,
+  overrides: Partial<Omit<AppDeps, 'db'>> = {},
+): Promise<TestServer> {
+  const { store, drop } = await openTestStore(backend);
+  const published: ChangeEvent[] = [];
+  const app = await buildApp({
+    db: store,
+    clock: () => Date.now(),
+    jwtSecret: 'test-secret-test-secret-test-secret',
+    authRateLimit: 10_000,
+    onPublish: (events) => published.push(...events),
+    ...overrides,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    store,
+    published,
+    async close() {
+      await app.close();
+      await store.close();
+      await drop();
+    },
+  };
+}
+
+export interface Response<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function request<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Response<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
