@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, request, startServer, type TestServer } from '../test-support/harness';
+import { TestClient, type TestUser } from '../test-support/client';
+
+const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+
+describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backend) => {
+  let server: TestServer;
+  let user: TestUser;
+  beforeAll(async () => {
+    server = await startServer(backend);
+    user = await new TestClient(server.url).signup('Err');
+  });
+  afterAll(() => server.close());
+
+  const push = (raw: string, headers: Record<string, string> = {}) =>
+    request(server.url, 'POST', '/api/sync/push', { token: user.token, raw, headers });
+
+  it.each([
+    ['broken JSON', '{"changes": {'],
+    ['empty body', ''],
+    ['a JSON array', '[]'],
+    ['changes of the wrong type', '{"changes": 5, "lastPulledAt": null}'],
+    ['a table that is not an object', '{"changes": {"references": "x"}}'],
+    ['records that are not objects', '{"changes": {"references": {"created": [1], "updated": [], "deleted": []}}}'],
+    ['a record without id', '{"changes": {"references": {"created": [{}], "updated": [], "deleted": []}}}'],
+    ['deleted ids that are not strings', '{"changes": {"references": {"created": [], "updated": [], "deleted": [{}]}}}'],
+    ['a negative lastPulledAt', '{"changes": {}, "lastPulledAt": -1}'],
+    ['a prototype-poisoning key', '{"changes": {}, "__proto__": {"x": 1}}'],
+  ])('push with %s → 400', async (_name, raw) => {
+    const res = await push(raw);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(errorShape('invalid'));
+  });
+
+  it('a body over 5 MB → 413', async () => {
+    const big = JSON.stringify({ changes: {}, lastPulledAt: null, pad: 'x'.repeat(5 * 1024 * 1024) });
+    const res = await push(big);
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual(errorShape('too_large'));
+  });
+
+  it('a body of another media type → 415', async () => {
+    const res = await push('changes=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+  });
+
+  it.each(['abc', '-1', '1.5', '1e3', '99999999999999999999', 'Infinity'])('pull with since=%s → 400', async (since) => {
+    const res = await request(server.url, 'GET', `/api/sync/pull?since=${since}`, { token: user.token });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(errorShape('invalid'));
+  });
+
+  it.each(['0', '-5', 'x'])('pull with limit=%s → 400', async (limit) => {
+    const res = await request(server.url, 'GET', `/api/sync/pull?limit=${limit}`, { token: user.token });
+    expect(res.status).toBe(400);
+  });
+
+  it('pull with since twice → 400', async () => {
+    const res = await request(server.url, 'GET', '/api/sync/pull?since=1&since=2', { token: user.token });
+    expect(res.status).toBe(400);
+  });
+
+  it('an unknown API route → 404 with the error body', async () => {
+    const res = await request(server.url, 'GET', '/api/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorShape('not_found'));
+  });
+
+  it('an oversize field in a record rejects only that record', async () => {
+    const res = await request(server.url, 'POST', '/api/sync/push', {
+      token: user.token,
+      body: {
+        changes: {
+          references: {
+            created: [
+              { id: 'big1', user_id: user.id, referee_name: 'R', referee_email: 'r@example.com', message: 'x'.repeat(3000), updated_at: 1 },
+            ],
+            updated: [],
+            deleted: [],
+          },
+        },
+        lastPulledAt: null,
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ conflicts: [], rejected: { references: [{ id: 'big1', code: 'invalid', message: expect.any(String) }] } });
+  });
+});
