@@ -10,7 +10,8 @@ import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { describe, expect, it } from 'vitest';
 import { closeLoki, createLokiPersistence } from '../web/loki-persistence';
-import { migrations, modelClasses, Reference, schema, SyncMetadata, SyncQueueItem, User } from './index';
+import type { Reference, SyncMetadata, SyncQueueItem, User } from './index';
+import { migrations, modelClasses, schema } from './index';
 
 logger.silence();
 let counter = 0;

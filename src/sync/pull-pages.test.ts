@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { pullAllPages } from './pull-pages';
+import type { PullResponse, Transport } from './ports';
+
+function transportOf(pages: Record<number, PullResponse>): Transport & { calls: number[] } {
+  const calls: number[] = [];
+  return {
+    calls,
+    pull: async (since) => {
+      calls.push(since);
+      const page = pages[since];
+      if (!page) throw new Error(`no page at ${since}`);
+      return page;
+    },
+    push: async () => ({ conflicts: [], rejected: {} }),
+  };
+}
+
+const row = (id: string, name: string) => ({ id, name });
+
+describe('pullAllPages', () => {
+  it('follows `more` and lets a later page win for the same id', async () => {
+    const t = transportOf({
+      0: { changes: { users: { created: [row('a', '1')], updated: [row('b', '1')], deleted: [] } }, timestamp: 10, more: true },
+      10: { changes: { users: { created: [], updated: [row('a', '2')], deleted: ['b'] } }, timestamp: 20, more: true },
+      20: { changes: { users: { created: [], updated: [row('c', '1')], deleted: [] } }, timestamp: 25, serverTime: 99 },
+    });
+    const result = await pullAllPages(t, 0);
+    expect(t.calls).toEqual([0, 10, 20]);
+    expect(result).toEqual({
+      changes: { users: { created: [], updated: [row('a', '2'), row('c', '1')], deleted: ['b'] } },
+      timestamp: 25,
+      received: 5,
+      serverTime: 99,
+    });
+  });
+
+  it('refuses a server that says more without moving its cursor', async () => {
+    const t = transportOf({ 5: { changes: {}, timestamp: 5, more: true } });
+    await expect(pullAllPages(t, 5)).rejects.toMatchObject({ name: 'SyncError', code: 'protocol' });
+  });
+});

@@ -1,0 +1,20 @@
+import { synchronize } from '@nozbe/watermelondb/sync';
+import { storeContract } from '../sync/local-store.contract';
+import { createWatermelonStore } from '../sync/outbox';
+import { memoryDatabase } from './testing/memory-database';
+
+let cursor = 0;
+
+storeContract('WatermelonDB (LokiJS in memory)', () => {
+  const database = memoryDatabase();
+  const store = createWatermelonStore(database, () => 42);
+  return {
+    store,
+    acknowledge: () =>
+      synchronize({
+        database,
+        pullChanges: async () => ({ changes: {}, timestamp: ++cursor }),
+        pushChanges: async () => ({}),
+      }),
+  };
+});
