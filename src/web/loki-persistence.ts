@@ -54,7 +54,7 @@ export function saveLoki(loki: LokiLike): Promise<void> {
 
 export function createLokiPersistence(database: Database): Persistence {
   return {
-    saveNow: () => saveLoki(lokiOf(database)),
+    saveNow: async () => saveLoki(lokiOf(database)),
   };
 }
 

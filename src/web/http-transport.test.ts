@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { createHttpTransport } from './http-transport';
+
+const emptyChanges = { users: { created: [], updated: [], deleted: [] }, references: { created: [], updated: [], deleted: [] } };
+
+function fakeFetch(handler: (url: string, init: RequestInit) => Response | Promise<Response>) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const f = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(input), init: init ?? {} });
+    return handler(String(input), init ?? {});
+  }) as typeof fetch;
+  return { f, calls };
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('http transport', () => {
+  it('pulls with the bearer token and reads x-server-time', async () => {
+    const { f, calls } = fakeFetch(() => json({ changes: emptyChanges, timestamp: 7, more: true }, 200, { 'x-server-time': '123' }));
+    const t = createHttpTransport({ getToken: () => 'tok', fetch: f });
+    const page = await t.pull(5);
+    expect(page).toEqual({ changes: emptyChanges, timestamp: 7, more: true, serverTime: 123 });
+    expect(calls[0]!.url).toBe('/api/sync/pull?since=5');
+    expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer tok');
+  });
+
+  it('pushes JSON and parses conflicts and rejections', async () => {
+    const { f, calls } = fakeFetch(() =>
+      json({ conflicts: [{ table: 'references', id: 'a', winner: 'server' }], rejected: { references: [{ id: 'b', code: 'forbidden', message: 'no' }] } }),
+    );
+    const t = createHttpTransport({ getToken: () => 'tok', fetch: f });
+    const result = await t.push({ references: { created: [], updated: [], deleted: ['x'] } }, 3);
+    expect(result.conflicts).toHaveLength(1);
+    expect(result.rejected.references).toEqual([{ id: 'b', code: 'forbidden', message: 'no' }]);
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({
+      changes: { references: { created: [], updated: [], deleted: ['x'] } },
+      lastPulledAt: 3,
+    });
+  });
+
+  it('maps failures to SyncError codes', async () => {
+    const unauthorized = createHttpTransport({
+      getToken: () => 'bad',
+      fetch: fakeFetch(() => json({ error: { code: 'unauthorized', message: 'bad token' } }, 401)).f,
+    });
+    await expect(unauthorized.pull(0)).rejects.toMatchObject({ name: 'SyncError', code: 'unauthorized', status: 401 });
+
+    const down = createHttpTransport({
+      getToken: () => 't',
+      fetch: fakeFetch(() => {
+        throw new TypeError('Failed to fetch');
+      }).f,
+    });
+    await expect(down.pull(0)).rejects.toMatchObject({ code: 'network' });
+
+    const broken = createHttpTransport({ getToken: () => 't', fetch: fakeFetch(() => json({ nope: 1 })).f });
+    await expect(broken.pull(0)).rejects.toMatchObject({ code: 'protocol' });
+
+    const crash = createHttpTransport({ getToken: () => 't', fetch: fakeFetch(() => json({ error: { code: 'internal', message: 'x' } }, 500)).f });
+    await expect(crash.push({}, null)).rejects.toMatchObject({ code: 'server', status: 500, message: 'internal: x' });
+  });
+});
