@@ -15,7 +15,8 @@ if (!process.env.E2E_PORT) process.env.E2E_PORT = String(findFreePort());
 if (!process.env.E2E_DATA_DIR) process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'aideepref-e2e-'));
 
 const port = Number(process.env.E2E_PORT);
-const baseURL = `http://localhost:${port}`;
+// 127.0.0.1, not localhost: the server listens on IPv4 and the two names are different origins.
+const baseURL = `http://127.0.0.1:${port}`;
 
 function findFreePort(): number {
   const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
@@ -49,7 +50,14 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       PORT: String(port),
+      HOST: '127.0.0.1',
       DATA_DIR: process.env.E2E_DATA_DIR,
+      // Hermetic: the embedded PGlite, no Redis, even when CI exports their URLs for other suites.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      // Every test signs users up from the same address.
+      AUTH_RATE_LIMIT: '1000',
+      LOG_LEVEL: 'warn',
     },
   },
 });

@@ -18,8 +18,8 @@ export function newPerson(name: string): Person {
 
 export async function signUp(page: Page, person: Person): Promise<void> {
   await page.goto('/');
-  await page.getByRole('textbox', { name: 'Name' }).fill(person.name);
-  await page.getByRole('textbox', { name: 'Email' }).fill(person.email);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(person.name);
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
@@ -30,7 +30,7 @@ export async function signIn(page: Page, person: Pick<Person, 'email' | 'passwor
   const switchToSignIn = page.getByRole('button', { name: 'Sign in', exact: true });
   // The sign-up form shows first on a fresh device; its switch button is named `Sign in` too.
   if (await page.getByRole('button', { name: 'Sign up' }).isVisible()) await switchToSignIn.click();
-  await page.getByRole('textbox', { name: 'Email' }).fill(person.email);
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();

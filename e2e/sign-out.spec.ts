@@ -48,9 +48,10 @@ test('signing out wipes the local data and the token', async ({ page }) => {
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
   await signUp(page, newPerson('Sid Second'));
-  await expect(myReferences(page)).toBeVisible();
+  await expect(myReferences(page)).toBeAttached();
   await expect(myReferences(page).getByRole('listitem')).toHaveCount(0);
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
 
   // Signing in again brings the first user's data back from the server.
   await signIn(page, first);

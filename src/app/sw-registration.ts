@@ -1,12 +1,13 @@
 /**
  * Registers the service worker (workbox-window) and exposes, as a store,
  * whether a new version waits to take over (registerType 'prompt': the user
- * chooses when to reload). Also relays the worker's SYNC_NOW to the app and
- * asks for Periodic Background Sync where the browser permits it.
+ * chooses when to reload). Also asks for Periodic Background Sync where the
+ * browser permits it. (The worker's SYNC_NOW reaches the engine through
+ * src/web/sw-messages.ts, wired by createAppClient.)
  */
 import { Workbox } from 'workbox-window';
 import type { Store } from '../web/app-client';
-import { PERIODIC_SYNC_TAG, isWorkerToPageMessage } from '../sw/messages';
+import { PERIODIC_SYNC_TAG } from '../sw/messages';
 import type { PageToWorkerMessage } from '../sw/messages';
 
 export interface UpdateState {
@@ -16,8 +17,6 @@ export interface UpdateState {
 export interface ServiceWorkerControl extends Store<UpdateState> {
   /** Activate the waiting worker; the page reloads once it controls it. */
   applyUpdate(): void;
-  /** Called when the worker asks the page to sync (after replaying queued pushes). */
-  onSyncRequest(listener: () => void): () => void;
   /** Tell the active worker something (e.g. drop the outbox on sign-out). */
   post(message: PageToWorkerMessage): void;
 }
@@ -27,7 +26,6 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
 export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerControl {
   let state: UpdateState = { updateAvailable: false };
   const listeners = new Set<() => void>();
-  const syncListeners = new Set<() => void>();
   const supported = 'serviceWorker' in navigator;
   const wb = supported ? new Workbox(scriptUrl) : null;
 
@@ -38,9 +36,6 @@ export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerContro
 
   if (wb) {
     wb.addEventListener('waiting', () => set({ updateAvailable: true }));
-    navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
-      if (isWorkerToPageMessage(event.data)) for (const listener of syncListeners) listener();
-    });
     wb.register()
       .then((registration) => (registration ? registerPeriodicSync(registration) : undefined))
       .catch((error: unknown) => console.warn('Service worker registration failed', error));
@@ -57,10 +52,6 @@ export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerContro
       // Reload only once the new worker controls the page, so the new shell is what loads.
       wb.addEventListener('controlling', () => window.location.reload());
       wb.messageSkipWaiting();
-    },
-    onSyncRequest(listener) {
-      syncListeners.add(listener);
-      return () => syncListeners.delete(listener);
     },
     post(message) {
       navigator.serviceWorker?.controller?.postMessage(message);

@@ -17,7 +17,7 @@ export function App({ sessions, worker }: { sessions: SessionStore; worker: Serv
         <AuthScreen sessions={sessions} />
       ) : (
         // Keyed by user: nothing of one account's screens survives into another's.
-        <SignedInApp key={session.client.session.user.id} client={session.client} sessions={sessions} worker={worker} />
+        <SignedInApp key={session.client.session.user.id} client={session.client} sessions={sessions} />
       )}
       {worker ? <UpdatePrompt worker={worker} /> : null}
     </>

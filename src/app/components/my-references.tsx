@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { useObservable } from '../hooks/use-observable';
-import { observeMyReferences } from '../records';
+import { observeMyReferences, observeSyncErrors } from '../records';
 import type { ReferenceView } from '../records';
 import { StatusBadge, SyncNote, formatDate } from './reference-bits';
 
@@ -9,20 +9,21 @@ import { StatusBadge, SyncNote, formatDate } from './reference-bits';
 export function MyReferences({ client }: { client: AppClient }) {
   const { database, session } = client;
   const references = useObservable(useMemo(() => observeMyReferences(database, session.user.id), [database, session.user.id]));
+  const errors = useObservable(useMemo(() => observeSyncErrors(database), [database]));
   return (
     <section className="card" aria-labelledby="my-references-heading">
       <h2 id="my-references-heading">My references</h2>
       {references && references.length === 0 ? <p className="empty">No requests yet. Ask a former manager above.</p> : null}
       <ul className="reference-list" aria-labelledby="my-references-heading" aria-busy={references === undefined}>
         {(references ?? []).map((reference) => (
-          <MyReferenceItem key={reference.id} client={client} reference={reference} />
+          <MyReferenceItem key={reference.id} client={client} reference={reference} error={errors?.get(reference.id)} />
         ))}
       </ul>
     </section>
   );
 }
 
-function MyReferenceItem({ client, reference }: { client: AppClient; reference: ReferenceView }) {
+function MyReferenceItem({ client, reference, error }: { client: AppClient; reference: ReferenceView; error: string | undefined }) {
   const answered = formatDate(reference.respondedAt);
   return (
     <li className="reference">
@@ -40,7 +41,7 @@ function MyReferenceItem({ client, reference }: { client: AppClient; reference: 
           {answered ? <footer>Written {answered}</footer> : null}
         </blockquote>
       ) : null}
-      <SyncNote client={client} reference={reference} table="references" />
+      <SyncNote client={client} reference={reference} error={error} />
       <div className="reference__actions">
         <button type="button" className="button button--danger button--small" onClick={() => void client.deleteReference(reference.id)}>
           Delete

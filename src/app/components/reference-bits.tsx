@@ -1,6 +1,5 @@
 import type { AppClient } from '../../web/app-client';
 import type { ReferenceView } from '../records';
-import { useSyncState } from '../hooks/use-sync-state';
 
 /** The reference's status word, exactly as CONTRACT §5 names it. */
 export function StatusBadge({ status }: { status: ReferenceView['status'] }) {
@@ -13,14 +12,13 @@ export function formatDate(ms: number | null): string | null {
 }
 
 /** Whether this record's local change has reached the server, and why not if it was refused. */
-export function SyncNote({ client, reference, table }: { client: AppClient; reference: ReferenceView; table: 'references' }) {
-  const { lastError } = useSyncState(client);
+export function SyncNote({ client, reference, error }: { client: AppClient; reference: ReferenceView; error: string | undefined }) {
   if (reference.syncStatus === 'synced') return null;
   if (reference.syncStatus === 'pending') return <p className="sync-note">Saved on this device, waiting to sync</p>;
   return (
     <div className="sync-note sync-note--error">
-      <p>Not synced: {reference.syncError ?? lastError ?? 'the server refused this change.'}</p>
-      <button type="button" className="button button--small" onClick={() => void client.discardLocalChange(table, reference.id)}>
+      <p>Not synced: {error || 'the server refused this change.'}</p>
+      <button type="button" className="button button--small" onClick={() => void client.discardLocalChange('references', reference.id)}>
         Discard change
       </button>
     </div>

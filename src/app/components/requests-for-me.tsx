@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
 import { useObservable } from '../hooks/use-observable';
-import { observeRequestsForMe, observeUserNames } from '../records';
+import { observeRequestsForMe, observeSyncErrors, observeUserNames } from '../records';
 import type { ReferenceView } from '../records';
 import { checkResponse, describeError } from '../validation';
 import { Field } from './field';
@@ -14,20 +14,34 @@ export function RequestsForMe({ client }: { client: AppClient }) {
   const { database, session } = client;
   const requests = useObservable(useMemo(() => observeRequestsForMe(database, session.user.email), [database, session.user.email]));
   const names = useObservable(useMemo(() => observeUserNames(database), [database]));
+  const errors = useObservable(useMemo(() => observeSyncErrors(database), [database]));
   return (
     <section className="card" aria-labelledby="requests-for-me-heading">
       <h2 id="requests-for-me-heading">Requests for me</h2>
       {requests && requests.length === 0 ? <p className="empty">Nobody has asked you for a reference yet.</p> : null}
       <ul className="reference-list" aria-labelledby="requests-for-me-heading" aria-busy={requests === undefined}>
         {(requests ?? []).map((request) => (
-          <RequestItem key={request.id} client={client} request={request} candidateName={names?.get(request.userId) ?? 'A candidate'} />
+          <RequestItem
+            key={request.id}
+            client={client}
+            request={request}
+            candidateName={names?.get(request.userId) ?? 'A candidate'}
+            error={errors?.get(request.id)}
+          />
         ))}
       </ul>
     </section>
   );
 }
 
-function RequestItem({ client, request, candidateName }: { client: AppClient; request: ReferenceView; candidateName: string }) {
+interface RequestItemProps {
+  client: AppClient;
+  request: ReferenceView;
+  candidateName: string;
+  error: string | undefined;
+}
+
+function RequestItem({ client, request, candidateName, error }: RequestItemProps) {
   const [open, setOpen] = useState(false);
   const formId = useId();
   const answered = formatDate(request.respondedAt);
@@ -47,7 +61,7 @@ function RequestItem({ client, request, candidateName }: { client: AppClient; re
           {answered ? <footer>Written {answered}</footer> : null}
         </blockquote>
       ) : null}
-      <SyncNote client={client} reference={request} table="references" />
+      <SyncNote client={client} reference={request} error={error} />
       {open ? (
         <RespondForm id={formId} client={client} request={request} onDone={() => setOpen(false)} />
       ) : (

@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppClient } from '../../web/app-client';
 import type { SessionStore } from '../session-store';
-import type { ServiceWorkerControl } from '../sw-registration';
 import { describeError } from '../validation';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
 import { MyReferences } from './my-references';
@@ -13,13 +12,10 @@ import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices
 interface Props {
   client: AppClient;
   sessions: SessionStore;
-  worker: ServiceWorkerControl | null;
 }
 
-export function SignedInApp({ client, sessions, worker }: Props) {
-  // The worker replayed queued pushes or woke up periodically: pull what changed.
-  useEffect(() => worker?.onSyncRequest(() => client.syncNow()), [worker, client]);
-
+/** The signed-in screens. The worker's SYNC_NOW is wired inside createAppClient. */
+export function SignedInApp({ client, sessions }: Props) {
   return (
     <>
       <header className="topbar">
