@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { request, startServer, type TestServer } from '../test-support/harness';
+import { TestClient, type TestUser } from '../test-support/client';
+
+/** Whatever arrives, the answer is never a 5xx (CONTRACT §3: a 5xx means a bug). */
+describe('fuzzing every endpoint', () => {
+  let server: TestServer;
+  let user: TestUser;
+  beforeAll(async () => {
+    server = await startServer('pglite');
+    user = await new TestClient(server.url).signup('Fuzz');
+  });
+  afterAll(() => server.close());
+
+  const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+  const column = fc.constantFrom(
+    'id', 'user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at',
+    'updated_at', 'created_at', '_changed', '_status', 'email', 'name', 'password', '__proto__', 'constructor',
+  );
+  const record = fc.dictionary(column, fc.oneof(scalar, fc.array(scalar, { maxLength: 2 })), { maxKeys: 8 });
+  const tableName = fc.constantFrom('users', 'references', 'sync_queue', 'constructor', '');
+  const pushBody = fc.oneof(
+    fc.record({
+      changes: fc.dictionary(
+        tableName,
+        fc.record(
+          { created: fc.array(record, { maxLength: 3 }), updated: fc.array(record, { maxLength: 3 }), deleted: fc.array(fc.oneof(fc.string(), scalar), { maxLength: 3 }) },
+          { requiredKeys: [] },
+        ),
+        { maxKeys: 3 },
+      ),
+      lastPulledAt: fc.oneof(scalar, fc.constant(undefined)),
+    }),
+    fc.jsonValue(),
+  );
+  const endpoint = fc.constantFrom(
+    ['POST', '/api/sync/push'],
+    ['POST', '/api/auth/signup'],
+    ['POST', '/api/auth/login'],
+    ['GET', '/api/sync/pull'],
+    ['GET', '/api/health'],
+    ['PUT', '/api/sync/push'],
+  );
+  const query = fc.dictionary(fc.constantFrom('since', 'limit', 'x'), fc.oneof(fc.string(), fc.integer().map(String)), { maxKeys: 2 });
+
+  it('answers 2xx or 4xx to random bodies, queries and tokens', async () => {
+    await fc.assert(
+      fc.asyncProperty(endpoint, pushBody, query, fc.boolean(), fc.boolean(), async ([method, path], body, q, auth, rawText) => {
+        const qs = new URLSearchParams(q).toString();
+        const res = await request(server.url, method!, `${path}${qs ? `?${qs}` : ''}`, {
+          ...(auth ? { token: user.token } : {}),
+          ...(method === 'GET' ? {} : rawText ? { raw: JSON.stringify(body).slice(0, -1) } : { body }),
+        });
+        expect(res.status, JSON.stringify({ method, path, body, q })).toBeLessThan(500);
+        if (res.status >= 400) expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never fails on nearly valid records (own ids, real emails, odd values)', async () => {
+    const ids = fc.constantFrom('a1', 'a2', 'a3', user.id);
+    const nearly = fc.record(
+      {
+        id: ids,
+        user_id: fc.constantFrom(user.id, 'someone', null),
+        referee_name: fc.oneof(fc.string({ maxLength: 5 }), fc.constant(null)),
+        referee_email: fc.constantFrom('a@example.com', user.email, 'bad', '', null),
+        message: fc.oneof(fc.string({ maxLength: 5 }), fc.constant(null), fc.integer()),
+        status: fc.constantFrom('pending', 'completed', 'declined', 'other', null),
+        response: fc.oneof(fc.string({ maxLength: 5 }), fc.constant(null)),
+        responded_at: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(null), fc.double()),
+        updated_at: fc.oneof(fc.integer({ min: 0, max: 2 ** 52 }), fc.double(), fc.constant(null)),
+        name: fc.string({ maxLength: 4 }),
+        email: fc.constantFrom(user.email, 'x@example.com'),
+        _changed: fc.constantFrom('', 'message', 'status,response', 'name', 'bogus,updated_at'),
+      },
+      { requiredKeys: ['id'] },
+    );
+    const kind = fc.constantFrom('created', 'updated', 'deleted');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('users', 'references'), kind, nearly), { maxLength: 6 }), fc.option(fc.nat()), async (items, last) => {
+        const changes: Record<string, { created: unknown[]; updated: unknown[]; deleted: unknown[] }> = {};
+        for (const [table, k, rec] of items) {
+          const c = (changes[table] ??= { created: [], updated: [], deleted: [] });
+          c[k].push(k === 'deleted' ? rec.id : rec);
+        }
+        const res = await request(server.url, 'POST', '/api/sync/push', { token: user.token, body: { changes, lastPulledAt: last } });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        const pull = await request(server.url, 'GET', '/api/sync/pull?since=0', { token: user.token });
+        expect(pull.status).toBe(200);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
