@@ -141,6 +141,11 @@ describe('decorated models persist to IndexedDB', () => {
       1234,
     ]);
     expect(ref.updatedAt).toBeInstanceOf(Date);
+    // The canary for useDefineForClassFields: declared fields must not become own
+    // properties of the instance (they would shadow the decorators' accessors).
+    for (const property of ['refereeName', 'refereeEmail', 'status', 'userId', 'localSyncStatus']) {
+      expect(Object.prototype.hasOwnProperty.call(ref, property)).toBe(false);
+    }
     await closeLoki(second);
   });
 });
