@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     ...(redis ? { socketAdapter: redis.adapter } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ db: db.kind, redis: Boolean(redis), port: config.port }, 'server ready');
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Tests spawning this process read the port (PORT=0) from this line.
+  logger.info({ db: db.kind, redis: Boolean(redis), port }, 'server ready');
 
   let closing = false;
   const shutdown = async (signal: string) => {
