@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { TestClient, newReference } from './test-support/client';
+import { uniqueSuffix } from './test-support/harness';
+import { spawnServer, type ServerProcess } from './test-support/process';
+import { connectSocket, eventually, type RecordingSocket } from './test-support/sockets';
+
+const DB = process.env.TEST_DATABASE_URL;
+const REDIS = process.env.REDIS_URL;
+
+/** Two server processes on one PostgreSQL and one Redis: a push to one reaches a socket on the other. */
+describe.skipIf(!DB || !REDIS)('two processes share data and real-time events', () => {
+  const schema = `test_${uniqueSuffix()}`;
+  const procs: ServerProcess[] = [];
+  let socket: RecordingSocket | undefined;
+  afterAll(async () => {
+    socket?.close();
+    await Promise.all(procs.map((p) => p.stop('SIGTERM')));
+    const client = new pg.Client({ connectionString: DB });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('delivers an event through the other process, and both see the data', async () => {
+    const env = { DATABASE_URL: DB!, DATABASE_SCHEMA: schema, REDIS_URL: REDIS!, JWT_SECRET: `secret-${schema}` };
+    procs.push(...(await Promise.all([spawnServer(env), spawnServer(env)])));
+    const [a, b] = procs.map((p) => new TestClient(p.url)) as [TestClient, TestClient];
+    expect((await fetch(`${procs[0]!.url}/api/health`).then((r) => r.json())) as unknown).toEqual({ ok: true, db: 'postgres' });
+
+    const cand = await a.signup('Cand');
+    const ref = await b.signup('Ref');
+    socket = await connectSocket(procs[1]!.url, ref.token);
+    const rec = newReference(cand, ref.email);
+    expect((await a.push(cand, { references: { created: [rec] } })).body).toEqual({ conflicts: [], rejected: {} });
+
+    await eventually(() => expect(socket!.received.map((e) => [e.event, e.payload.record.id])).toEqual([['reference:created', rec.id]]), 10_000);
+    const pulled = await b.pull(ref);
+    expect(pulled.body.changes.references.created.map((r) => r.id)).toEqual([rec.id]);
+  }, 120_000);
+});
