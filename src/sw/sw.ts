@@ -51,9 +51,9 @@ registerRoute(
  * again, even with the app closed. Pushing the same changes twice equals once
  * (CONTRACT §3), and the engine pushes its own copy again anyway, so a replay
  * can only make the server catch up sooner. This is BackgroundSyncPlugin's own
- * code (fetchDidFail → pushRequest) around a Queue we keep a handle on, so the
- * periodic sync and sign-out below can reach the same queue; Workbox allows
- * only one Queue per name.
+ * mechanism (fetchDidFail → pushRequest) around a Queue we keep a handle on, so
+ * the periodic sync and sign-out below can reach the same queue (Workbox allows
+ * only one Queue per name), and so only the newest push is kept.
  */
 const outbox = new Queue(OUTBOX_QUEUE, {
   maxRetentionTime: SEVEN_DAYS_IN_MINUTES,
@@ -63,8 +63,16 @@ const outbox = new Queue(OUTBOX_QUEUE, {
   },
 });
 
+/**
+ * Keeps only the newest failed push. The engine pushes every unacknowledged
+ * change each time, so the newest push covers what an older one still
+ * carried; without this a flaky connection would queue one copy per retry.
+ */
 const queueFailedPush: WorkboxPlugin = {
   fetchDidFail: async ({ request }) => {
+    while (await outbox.shiftRequest()) {
+      // superseded by this one
+    }
     await outbox.pushRequest({ request });
   },
 };

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import type { Route } from '@playwright/test';
+import { itemWith, myReferences, newPerson, requestReference, signUp, syncStatus } from './helpers';
+
+interface PushBody {
+  changes: Record<string, { created?: Array<{ id: string }>; updated?: Array<{ id: string }> }>;
+}
+
+/** Answers a push as a server that refuses every record in it (CONTRACT §3 `rejected`). */
+async function rejectEverything(route: Route) {
+  const body = route.request().postDataJSON() as PushBody;
+  const rejected: Record<string, Array<{ id: string; code: string; message: string }>> = {};
+  for (const [table, changes] of Object.entries(body.changes)) {
+    const ids = [...(changes.created ?? []), ...(changes.updated ?? [])].map((row) => row.id);
+    if (ids.length) rejected[table] = ids.map((id) => ({ id, code: 'forbidden', message: 'Refused by the test server' }));
+  }
+  await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ conflicts: [], rejected }) });
+}
+
+test('a record the server refuses shows its error, and Retry sends it again', async ({ page, context }) => {
+  await signUp(page, newPerson('Reggie Rejected'));
+  await expect(syncStatus(page)).toHaveText('Synced');
+
+  // context.route also sees the service worker's fetches, which carry the push.
+  await context.route('**/api/sync/push', rejectEverything);
+  await requestReference(page, { name: 'Refused Referee', email: 'refused@example.com' });
+  const item = itemWith(myReferences(page), 'Refused Referee');
+  await expect(item).toContainText('Not synced: forbidden: Refused by the test server', { timeout: 30_000 });
+  await expect(page.getByText('1 failed to sync')).toBeVisible();
+
+  await context.unroute('**/api/sync/push');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByText('1 failed to sync')).toBeHidden({ timeout: 30_000 });
+  await expect(item).not.toContainText('Not synced', { timeout: 30_000 });
+  await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
+});
+
+test('an expired session asks to sign in again and keeps the local changes', async ({ page, context }) => {
+  const person = newPerson('Erin Expired');
+  await signUp(page, person);
+  await expect(syncStatus(page)).toHaveText('Synced');
+
+  await context.route('**/api/sync/**', (route) =>
+    route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unauthorized', message: 'Token expired' } }) }),
+  );
+  await requestReference(page, { name: 'Kept Referee', email: 'kept@example.com' });
+  await expect(page.getByRole('heading', { name: 'Sign in again to keep syncing' })).toBeVisible({ timeout: 30_000 });
+  await expect(itemWith(myReferences(page), 'Kept Referee')).toContainText('pending');
+
+  await context.unroute('**/api/sync/**');
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in again to keep syncing' })).toBeHidden();
+  await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
+  await expect(itemWith(myReferences(page), 'Kept Referee')).toBeVisible();
+});
