@@ -170,4 +170,19 @@ describe('sync engine', () => {
     expect(t.network.rechecks).toBe(1);
     expect(t.engine.state.getSnapshot().online).toBe(false);
   });
+
+  it('stop() waits for a run in progress, but at most 3 s, and then triggers nothing', async () => {
+    const t = setup(() => new Promise<SyncRunResult>(() => {}));
+    t.engine.start();
+    await t.timers.advance(10);
+    let stopped = false;
+    void t.engine.stop().then(() => (stopped = true));
+    await t.timers.advance(2_900);
+    expect(stopped).toBe(false);
+    await t.timers.advance(200);
+    expect(stopped).toBe(true);
+    t.engine.notifyLocalWrite();
+    await t.timers.advance(600_000);
+    expect(t.trace).toEqual(['sync:0']);
+  });
 });

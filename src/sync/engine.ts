@@ -32,6 +32,8 @@ export interface SyncEngineDeps {
   retryDelays?: readonly number[];
   periodMs?: number;
   localWriteDebounceMs?: number;
+  /** How long stop() waits for a run in progress (default 3 s). */
+  stopTimeoutMs?: number;
   /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired'. */
   trace?: (entry: string) => void;
 }
@@ -179,8 +181,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       scheduler.stop();
       clearRetry();
       for (const cleanup of cleanups.splice(0)) cleanup();
-      // Let a run in progress finish: closing the database under synchronize() corrupts nothing but loses the ack.
-      while (flight.isRunning()) await flight.request().catch(() => {});
+      // Let a run in progress finish (closing the database under synchronize() loses its ack),
+      // but never hang a sign-out on a dead network: give up after stopTimeoutMs.
+      if (!flight.isRunning()) return;
+      let timer: unknown = null;
+      await Promise.race([
+        flight.request(),
+        new Promise<void>((resolve) => {
+          timer = timers.setTimeout(resolve, deps.stopTimeoutMs ?? 3_000);
+        }),
+      ]);
+      if (timer !== null) timers.clearTimeout(timer);
     },
   };
 }

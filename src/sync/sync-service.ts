@@ -80,7 +80,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         return { ...row, sync_status: 'synced', server_id: row.id, last_synced_at: now, is_deleted: false };
       };
       for (const id of set.deleted) pulledIds.add(key(table, id));
-      out[table] = { created: set.created.map(fix), updated: set.updated.map(fix), deleted: set.deleted };
+      // Every row goes in as `updated` (with sendCreatedAsUpdated below): for a row the server
+      // calls "created" that we deleted locally and have not pushed yet, WatermelonDB would
+      // otherwise drop our pending deletion and recreate the row; a re-sent row we already
+      // have would log a false "serious bug". As `updated`, a missing row is created, an
+      // existing one merged, and a pending local deletion kept.
+      out[table] = { created: [], updated: [...set.created, ...set.updated].map(fix), deleted: set.deleted };
     }
     return out as SyncDatabaseChangeSet;
   }
@@ -109,6 +114,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     await synchronize({
       database,
       migrationsEnabledAtVersion: 1,
+      sendCreatedAsUpdated: true,
       pullChanges: async ({ lastPulledAt }): Promise<SyncPullResult> => {
         const since = fromZero ? 0 : (lastPulledAt ?? 0);
         result.fullPull = since === 0;

@@ -153,4 +153,24 @@ describe('sync service', () => {
     expect(await t.store.outbox()).toEqual([]);
     expect(await t.database.adapter.getDeletedRecords('references')).toEqual([]);
   });
+
+  it('keeps a pending local deletion when a pull re-sends the row as created', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
+    await t.service.run();
+    await t.actions.deleteReference(id);
+    // The server re-sends the row (writes were in flight during the previous pull) and calls it created.
+    t.server.serverWrite('references', { id, message: 'touched elsewhere', updated_at: 1 });
+    const pull = t.server.pull.bind(t.server);
+    t.server.pull = (since, limit) => {
+      const page = pull(since, limit);
+      const refs = page.changes.references!;
+      page.changes.references = { created: [...refs.created, ...refs.updated], updated: [], deleted: refs.deleted };
+      return page;
+    };
+    await t.service.run();
+    expect(t.server.get('references', id)).toBeUndefined();
+    expect(await raw(t.database, 'references', id)).toBeNull();
+    expect(await t.store.outbox()).toEqual([]);
+  });
 });
