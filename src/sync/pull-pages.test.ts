@@ -40,3 +40,21 @@ describe('pullAllPages', () => {
     await expect(pullAllPages(t, 5)).rejects.toMatchObject({ name: 'SyncError', code: 'protocol' });
   });
 });
+
+describe('chunkChanges', () => {
+  it('splits a push into parts of at most n entries, keeping every entry once', async () => {
+    const { chunkChanges } = await import('./sync-service');
+    const parts = chunkChanges(
+      {
+        users: { created: [], updated: [{ id: 'u' }], deleted: [] },
+        references: { created: [{ id: 'a' }, { id: 'b' }], updated: [{ id: 'c' }], deleted: ['d'] },
+      },
+      2,
+    );
+    expect(parts).toEqual([
+      { users: { created: [], updated: [{ id: 'u' }], deleted: [] }, references: { created: [{ id: 'a' }], updated: [], deleted: [] } },
+      { references: { created: [{ id: 'b' }], updated: [{ id: 'c' }], deleted: [] } },
+      { references: { created: [], updated: [], deleted: ['d'] } },
+    ]);
+  });
+});

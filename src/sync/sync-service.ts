@@ -45,6 +45,8 @@ export interface SyncServiceDeps {
   wall: WallClock;
   persistence: Persistence;
   logger: Logger;
+  /** Records per push request (default 1,000). */
+  pushChunkSize?: number;
   /** Progress of a pull from 0 (the first sync on this device). */
   onInitialProgress?: (progress: { received: number; total: number | null } | null) => void;
 }
@@ -62,12 +64,39 @@ function key(table: string, id: string) {
   return `${table}/${id}`;
 }
 
+/** Splits a change set into parts of at most `size` entries (created + updated + deleted). */
+export function chunkChanges(changes: ChangeSet, size: number): ChangeSet[] {
+  const parts: ChangeSet[] = [];
+  let part: ChangeSet = {};
+  let n = 0;
+  const slot = (table: string) => (part[table] ??= { created: [], updated: [], deleted: [] });
+  const add = (table: string, kind: 'created' | 'updated' | 'deleted', item: WireRow | string) => {
+    if (n === size) {
+      parts.push(part);
+      part = {};
+      n = 0;
+    }
+    if (kind === 'deleted') slot(table).deleted.push(item as string);
+    else slot(table)[kind].push(item as WireRow);
+    n += 1;
+  };
+  for (const [table, set] of Object.entries(changes)) {
+    if (!set) continue;
+    for (const row of set.created) add(table, 'created', row);
+    for (const row of set.updated) add(table, 'updated', row);
+    for (const id of set.deleted) add(table, 'deleted', id);
+  }
+  if (n > 0) parts.push(part);
+  return parts;
+}
+
 export interface SyncService {
   run(): Promise<SyncRunResult>;
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { database, transport, store, clock, wall, logger } = deps;
+  const pushChunkSize = deps.pushChunkSize ?? 1_000;
 
   function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
     const out: Record<string, SyncTableChangeSet> = {};
@@ -131,12 +160,20 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         const { wire, count } = toWire(changes);
         if (count === 0) return {};
         result.pushed = count;
-        const response = await transport.push(wire, lastPulledAt ?? null);
-        if (response.serverTime !== undefined) clock.observeServerTime(response.serverTime);
-        result.conflicts = response.conflicts;
-        result.rejected = response.rejected;
+        const rejected: Record<string, PushRejection[]> = {};
+        // Several requests for a big backlog (a body over 5 MB gets 413). A failure part-way
+        // fails the whole sync; the parts already sent are harmless to send again (idempotent).
+        for (const part of chunkChanges(wire, pushChunkSize)) {
+          const response = await transport.push(part, lastPulledAt ?? null);
+          if (response.serverTime !== undefined) clock.observeServerTime(response.serverTime);
+          result.conflicts.push(...response.conflicts);
+          for (const [table, rejections] of Object.entries(response.rejected)) {
+            (rejected[table] ??= []).push(...rejections);
+          }
+        }
+        result.rejected = rejected;
         const experimentalRejectedIds: Record<string, string[]> = {};
-        for (const [table, rejections] of Object.entries(response.rejected)) {
+        for (const [table, rejections] of Object.entries(rejected)) {
           if (rejections.length) experimentalRejectedIds[table] = rejections.map((r) => r.id);
         }
         return { experimentalRejectedIds };
