@@ -14,7 +14,12 @@ describe.each(BACKENDS)('real-time events (%s)', (backend) => {
   beforeAll(async () => {
     server = await startServer(backend);
     api = new TestClient(server.url);
-    [cand, ref, ref2, stranger] = await Promise.all(['Cand', 'Ref', 'RefTwo', 'Stranger'].map((n) => api.signup(n)));
+    [cand, ref, ref2, stranger] = (await Promise.all(['Cand', 'Ref', 'RefTwo', 'Stranger'].map((n) => api.signup(n)))) as [
+      TestUser,
+      TestUser,
+      TestUser,
+      TestUser,
+    ];
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

@@ -36,7 +36,7 @@ describe.each(BACKENDS)('who may see and change what (%s)', (backend) => {
     expect(idsOf(res.body, 'users').rows.map((r) => r.id)).toEqual([stranger.id]);
   });
 
-  it.each([
+  it.each<[string, Record<string, unknown>, string]>([
     ['status other than pending', { status: 'completed' }, 'invalid'],
     ['a response', { response: 'I wrote it myself' }, 'invalid'],
     ['responded_at', { responded_at: 123 }, 'invalid'],
@@ -87,7 +87,7 @@ describe.each(BACKENDS)('who may see and change what (%s)', (backend) => {
 
   it('a stranger learns only that the id is taken, whatever they try', async () => {
     const rec = await requested();
-    const attempts = [
+    const attempts: Parameters<TestClient['push']>[1][] = [
       { references: { created: [{ ...rec, user_id: stranger.id }] } },
       { references: { updated: [updateOf(rec, { message: 'mine' }, t())] } },
       { references: { deleted: [rec.id] } },

@@ -10,7 +10,7 @@ export interface TestUser {
 }
 
 export type RawRecord = Record<string, unknown> & { id: string };
-export type PushChanges = Record<string, { created?: RawRecord[]; updated?: RawRecord[]; deleted?: string[] }>;
+export type PushChanges = Record<string, { created?: RawRecord[]; updated?: RawRecord[]; deleted?: string[] } | undefined>;
 
 export class TestClient {
   constructor(readonly url: string) {}
@@ -48,6 +48,7 @@ export class TestClient {
   push(user: TestUser, changes: PushChanges, lastPulledAt: number | null = null): Promise<Response<PushResponse>> {
     const full: Record<string, { created: RawRecord[]; updated: RawRecord[]; deleted: string[] }> = {};
     for (const [table, c] of Object.entries(changes)) {
+      if (!c) continue;
       full[table] = { created: c.created ?? [], updated: c.updated ?? [], deleted: c.deleted ?? [] };
     }
     return request<PushResponse>(this.url, 'POST', '/api/sync/push', { token: user.token, body: { changes: full, lastPulledAt } });
@@ -96,12 +97,12 @@ export function updateOf(row: RawRecord, changes: Record<string, unknown>, updat
 }
 
 /** Every id a pull result names, per table and kind. */
-export function idsOf(res: PullResponse, table: 'users' | 'references') {
-  const c = res.changes[table];
+export function idsOf<T extends 'users' | 'references'>(res: PullResponse, table: T) {
+  const c = res.changes[table] as PullResponse['changes'][T];
   return {
     created: c.created.map((r) => r.id),
     updated: c.updated.map((r) => r.id),
     deleted: c.deleted,
-    rows: [...c.created, ...c.updated],
+    rows: [...c.created, ...c.updated] as PullResponse['changes'][T]['created'],
   };
 }
