@@ -37,6 +37,21 @@ export function prepareSilentUpdate(record: Model, patch: RawMap): Model {
   });
 }
 
+/**
+ * Every column a write SETS is part of its intent, even when the value did not
+ * change locally: `decline` sets response = null, and per-column last-write-wins
+ * must order that null against a concurrent `respond` from another device.
+ * WatermelonDB only records columns whose value changed, so add the rest.
+ */
+function markColumnsChanged(record: Model, columns: string[]): void {
+  const raw = rawOf(record);
+  if (raw._status === 'created') return; // pushed whole
+  const changed = new Set(String(raw._changed ?? '').split(',').filter(Boolean));
+  for (const column of columns) changed.add(column);
+  raw._changed = [...changed].join(',');
+  if (raw._status === 'synced') raw._status = 'updated';
+}
+
 function mergeOperation(previous: LocalOperation, next: LocalOperation): LocalOperation {
   if (next === 'delete') return 'delete';
   if (previous === 'create') return 'create';
@@ -115,6 +130,7 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
                 // prepareUpdate touched updated_at with Date.now() before calling us: overwrite it.
                 r._setRaw('updated_at', write.at);
                 r._setRaw('sync_status', 'pending');
+                markColumnsChanged(r, Object.keys(write.values));
               }),
             );
           }

@@ -153,6 +153,53 @@ describe('createAppClient against the real server', () => {
     expect(ref.client.state.getSnapshot()).toMatchObject({ failedCount: 0, pendingCount: 0 });
   });
 
+  it('two devices of one referee: the later answer wins and the losing device converges to it', async () => {
+    const cand = await signUp('cand3');
+    const deviceA = await signUp('ref3');
+    const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, notifyServiceWorker: () => {} });
+    const session = await auth.signIn({ email: deviceA.session.user.email, password: 'password-123' });
+    const network = switchableNetwork(server.url);
+    network.core.start();
+    networks.push(network);
+    const deviceB = await createAppClient(session, {
+      baseUrl: server.url,
+      database: memoryDatabase(),
+      persistence: noPersistence,
+      network: network.core,
+      realtime: createSocketRealtime({ url: server.url, token: session.token }),
+      lifecycle: false,
+      serviceWorker: false,
+    });
+    clients.push(deviceB);
+
+    await cand.client.requestReference({ refereeName: 'R', refereeEmail: deviceA.session.user.email, message: '' });
+    const hasIt = (client: AppClient) => async () => {
+      const r = await rows(client);
+      return r.length && r[0]?.sync_status === 'synced' ? r : null;
+    };
+    const [row] = await waitFor('device A has it', hasIt(deviceA.client));
+    await waitFor('device B has it', hasIt(deviceB));
+    const id = String(row!.id);
+
+    deviceA.network.set(false);
+    await waitFor('A offline', () => !deviceA.client.state.getSnapshot().online);
+    await deviceA.client.respond(id, 'Written on the train');
+    await new Promise((r) => setTimeout(r, 20));
+    await deviceB.decline(id);
+    await waitFor('B synced', () => deviceB.state.getSnapshot().pendingCount === 0);
+
+    deviceA.network.set(true);
+    await waitFor('A converged', async () => {
+      const [mine] = await rows(deviceA.client);
+      return mine?.status === 'declined' && mine.sync_status === 'synced' && deviceA.client.state.getSnapshot().pendingCount === 0;
+    });
+    expect((await rows(deviceA.client))[0]).toMatchObject({ status: 'declined', response: null });
+    expect(JSON.parse((await deviceA.client.database.get<Model>('sync_metadata').query().fetch())
+      .map((m) => m._raw as unknown as { key: string; value: string })
+      .find((m) => m.key === 'conflict_log')?.value ?? '[]')).toEqual([expect.objectContaining({ id, winner: 'server' })]);
+    await waitFor('candidate sees declined', async () => (await rows(cand.client))[0]?.status === 'declined');
+  });
+
   it('a device whose clock is 1 h behind still stamps its writes after the server time it saw', async () => {
     const HOUR = 3_600_000;
     const cand = await signUp('slow', () => Date.now() - HOUR);

@@ -173,4 +173,34 @@ describe('sync service', () => {
     expect(await raw(t.database, 'references', id)).toBeNull();
     expect(await t.store.outbox()).toEqual([]);
   });
+
+  it('sends every column a write sets, even unchanged ones, so a later decline clears an earlier response', async () => {
+    const t = setup();
+    t.server.serverWrite('references', {
+      id: 'r9',
+      user_id: 'cand',
+      referee_name: 'Me',
+      referee_email: 'me@example.com',
+      message: '',
+      status: 'pending',
+      response: null,
+      responded_at: null,
+      created_at: 1,
+      updated_at: 10,
+    });
+    await t.service.run();
+    // Another device of this referee answered earlier (stamp below ours) but synced first.
+    t.server.serverWrite('references', { id: 'r9', status: 'completed', response: 'Old answer', responded_at: 500_000, updated_at: 500_000 });
+    const pushed: unknown[] = [];
+    const push = t.server.push.bind(t.server);
+    t.server.push = (changes) => {
+      pushed.push(changes.references?.updated[0]?._changed);
+      return push(changes);
+    };
+    // Our local copy still has response null: the decline does not change that value locally.
+    await t.actions.decline('r9');
+    await t.service.run();
+    expect(String(pushed[0]).split(',')).toEqual(expect.arrayContaining(['status', 'response', 'responded_at']));
+    expect(t.server.get('references', 'r9')).toMatchObject({ status: 'declined', response: null });
+  });
 });
