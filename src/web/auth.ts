@@ -49,6 +49,9 @@ export function deleteIndexedDb(name: string, timeoutMs = 3_000): Promise<void> 
     };
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = done;
+    // Another connection (the service worker's Workbox queue) holds it open: the deletion
+    // completes by itself once that closes; sign-out need not wait for it.
+    request.onblocked = done;
     request.onerror = () => {
       console.warn(`[auth] could not delete IndexedDB "${name}"`, request.error);
       done();
