@@ -50,6 +50,22 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
     void reply.status(status).send(errorBody(codeForStatus(status), error.message));
     return;
   }
-  request.log.error({ err: error }, 'unhandled error');
+  request.log.error({ err: summarize(error) }, 'unhandled error');
   void reply.status(500).send(errorBody(ERROR_CODES.internal, 'internal error'));
+}
+
+/**
+ * What a log may say about an unexpected error: database errors carry the
+ * failed statement's parameters (record contents) after the first line.
+ */
+function summarize(error: Error & { code?: unknown; cause?: unknown }): Record<string, unknown> {
+  const firstLine = (text: string) => text.split('\n')[0]?.slice(0, 300);
+  const cause = error.cause instanceof Error ? (error.cause as Error & { code?: unknown }) : undefined;
+  return {
+    type: error.name,
+    code: error.code,
+    message: firstLine(error.message),
+    ...(cause ? { cause: { type: cause.name, code: cause.code, message: firstLine(cause.message) } } : {}),
+    stack: error.stack?.split('\n').slice(1, 6).join('\n'),
+  };
 }

@@ -164,6 +164,13 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
     }
   });
 
+  it('a cursor this database never issued starts over from the beginning', async () => {
+    const res = await api.pull(cand, 10 ** 15);
+    expect(res.status).toBe(200);
+    expect(idsOf(res.body, 'users').rows.map((r) => r.id)).toEqual([cand.id]);
+    expect(res.body.timestamp).toBeLessThan(10 ** 15);
+  });
+
   it('clamps a limit above the maximum instead of failing', async () => {
     const res = await api.pull(cand, 0, 1_000_000);
     expect(res.status).toBe(200);

@@ -109,6 +109,7 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
     }
     const refRows: StoredReference[] = [];
     const grants: Grant[] = [];
+    const grantKeys = new Set<string>();
     const departures: Departure[] = [];
     const out: ChangeEvent[] = [];
     for (const p of pendingRefs.values()) {
@@ -119,8 +120,12 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
       refRows.push(row);
       const emailChanged = p.prev?.refereeEmail !== row.refereeEmail;
       if (!row.isDeleted && emailChanged) {
-        seq += 1;
-        grants.push({ refereeEmail: row.refereeEmail, candidateId: row.userId, seq });
+        const grantKey = `${row.refereeEmail}\u0000${row.userId}`;
+        if (!grantKeys.has(grantKey)) {
+          grantKeys.add(grantKey);
+          seq += 1;
+          grants.push({ refereeEmail: row.refereeEmail, candidateId: row.userId, seq });
+        }
         if (p.prev) {
           seq += 1;
           departures.push({ referenceId: row.id, refereeEmail: p.prev.refereeEmail, seq });

@@ -73,6 +73,8 @@ export async function readPullSnapshot(db: Db, viewer: Viewer, since: number, li
     async (tx) => {
       const counterRows = await tx.select({ seq: syncCounter.seq }).from(syncCounter).where(eq(syncCounter.id, 1));
       const counter = Number(counterRows[0]?.seq ?? 0);
+      // A cursor this database never issued (it was reset or replaced): start over rather than miss data.
+      if (since > counter) since = 0;
       const raw = rowsOf<EntryRow>(await tx.execute(entriesQuery(viewer, since, limit)));
       const more = raw.length > limit;
       const entries: PullEntry[] = raw.slice(0, limit).map((r) => ({
