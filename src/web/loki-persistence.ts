@@ -58,10 +58,24 @@ export function createLokiPersistence(database: Database): Persistence {
   };
 }
 
-/** Final save, then stops LokiJS's autosave timer (before the database is deleted or dropped). */
+type ClosableLoki = LokiLike & {
+  close?: (callback: () => void) => void;
+  autosaveDirty?: () => boolean;
+  throttledSaveDrain?: (callback: () => void) => void;
+};
+
+/**
+ * Waits for saves in flight, saves what is still unsaved, then closes LokiJS
+ * (stops its autosave timer) before the database is deleted or dropped.
+ * A clean database is not saved again: a save bumps IndexedDB's version and
+ * makes any other open tab overwrite on its next save (onDidOverwrite).
+ */
 export async function closeLoki(database: Database): Promise<void> {
-  const loki = lokiOf(database) as LokiLike & { close?: (callback: () => void) => void };
-  await saveLoki(loki);
+  const loki = lokiOf(database) as ClosableLoki;
+  if (typeof loki.throttledSaveDrain === 'function') {
+    await new Promise<void>((resolve) => loki.throttledSaveDrain!(() => resolve()));
+  }
+  if (typeof loki.autosaveDirty !== 'function' || loki.autosaveDirty()) await saveLoki(loki);
   if (typeof loki.close === 'function') {
     await new Promise<void>((resolve) => loki.close!(() => resolve()));
   }
