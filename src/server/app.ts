@@ -72,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   app.get('/api/health', async (): Promise<HealthResponse> => ({ ok: true, db: deps.db.kind }));
-  authRoutes(app, { store: deps.db, tokens, clock: deps.clock, rateLimit: deps.authRateLimit ?? 120 });
+  authRoutes(app, { store: deps.db, tokens, clock: deps.clock, rateLimit: deps.authRateLimit ?? 300 });
   syncRoutes(app, {
     store: deps.db,
     tokens,
