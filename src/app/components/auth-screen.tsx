@@ -14,7 +14,10 @@ export function AuthScreen({ sessions }: { sessions: SessionStore }) {
   return (
     <main className="auth" id="main">
       <div className="card auth__card">
-        <p className="auth__tagline">Reference checks that work on the train.</p>
+        <div>
+          <h1 className="auth__brand">AiDeepRef</h1>
+          <p className="auth__tagline">Reference checks that work on the train.</p>
+        </div>
         {mode === 'sign-up' ? (
           <SignUpForm sessions={sessions} onSwitch={() => setMode('sign-in')} />
         ) : (
