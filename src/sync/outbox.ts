@@ -223,12 +223,31 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
         const now = wall();
         const ops: Model[] = [];
         const deletedByTable = new Map<string, Set<string>>();
+        // One query per table, not one per entry: a long offline backlog is thousands of entries.
+        const live = new Map<string, Model>();
+        const idsByTable = new Map<string, string[]>();
+        for (const entry of entries) {
+          const raw = rawOf(entry);
+          const table = String(raw.table_name);
+          let ids = idsByTable.get(table);
+          if (!ids) idsByTable.set(table, (ids = []));
+          ids.push(String(raw.record_id));
+        }
+        for (const [table, ids] of idsByTable) {
+          for (const record of await database.get<Model>(table).query(Q.where('id', Q.oneOf(ids))).fetch()) {
+            live.set(`${table}/${record.id}`, record);
+          }
+        }
+        const rejections = new Map<string, PushRejection>();
+        for (const [table, list] of Object.entries(rejected)) {
+          for (const rejection of list) rejections.set(`${table}/${rejection.id}`, rejection);
+        }
         for (const entry of entries) {
           const raw = rawOf(entry);
           const table = String(raw.table_name);
           const recordId = String(raw.record_id);
-          const rejection = rejected[table]?.find((r) => r.id === recordId);
-          const record = await findLive(table, recordId);
+          const rejection = rejections.get(`${table}/${recordId}`);
+          const record = live.get(`${table}/${recordId}`) ?? null;
           if (record) {
             const status = rawOf(record)._status;
             if (status === 'synced') {
