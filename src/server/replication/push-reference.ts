@@ -126,18 +126,27 @@ export function decideReference(
 
   const stored = referenceState(existing);
   const t = effectiveTime(parsed.updatedAt, ctx.receivedAt);
+  const changes: Partial<Record<ReferenceColumn, ColumnValue>> = {};
   for (const [column, value] of Object.entries(parsed.changes) as [ReferenceColumn, ColumnValue][]) {
-    const wouldChange = (stored.values[column] ?? null) !== (value ?? null) && t > (stored.times[column] ?? -1);
-    if (!wouldChange) continue;
     const allowed = (isOwner && CANDIDATE_COLUMNS.has(column)) || (isReferee && REFEREE_COLUMNS.has(column));
+    const wouldChange = (stored.values[column] ?? null) !== (value ?? null) && t > (stored.times[column] ?? -1);
     if (!allowed) {
+      // Dropped, not merged: even an unchanged value would advance the column's
+      // time and make the rightful writer's older-but-real change lose.
+      // A "created" record that already exists is a replay (its first push's
+      // answer was lost): it carries every column, so stale values of columns
+      // this user never set are not an attempt to change them.
+      if (!wouldChange || kind === 'created') continue;
       const who = REFEREE_COLUMNS.has(column) ? 'only the referee' : column === 'user_id' ? 'nobody' : 'only the candidate';
       return reject('forbidden', `${column}: ${who} may change it`);
     }
-    if (column === 'status' && value === 'pending') return reject('invalid', 'status: a referee sets completed or declined');
+    if (wouldChange && column === 'status' && value === 'pending') {
+      return reject('invalid', 'status: a referee sets completed or declined');
+    }
+    changes[column] = value;
   }
 
-  const merged = mergeWrite(stored, { changes: parsed.changes, updatedAt: parsed.updatedAt, deleted: false }, ctx.receivedAt);
+  const merged = mergeWrite(stored, { changes, updatedAt: parsed.updatedAt, deleted: false }, ctx.receivedAt);
   const conflict = conflictOf(merged.columns, existing.colSeqs, ctx.lastPulledAt);
   if (!merged.changed && conflict !== 'server') return { type: 'noop' };
   const wonColumns = Object.entries(merged.columns)
