@@ -8,7 +8,6 @@
 import { Workbox } from 'workbox-window';
 import type { Store } from '../web/app-client';
 import { PERIODIC_SYNC_TAG } from '../sw/messages';
-import type { PageToWorkerMessage } from '../sw/messages';
 
 export interface UpdateState {
   updateAvailable: boolean;
@@ -17,8 +16,6 @@ export interface UpdateState {
 export interface ServiceWorkerControl extends Store<UpdateState> {
   /** Activate the waiting worker; the page reloads once it controls it. */
   applyUpdate(): void;
-  /** Tell the active worker something (e.g. drop the outbox on sign-out). */
-  post(message: PageToWorkerMessage): void;
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -52,9 +49,6 @@ export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerContro
       // Reload only once the new worker controls the page, so the new shell is what loads.
       wb.addEventListener('controlling', () => window.location.reload());
       wb.messageSkipWaiting();
-    },
-    post(message) {
-      navigator.serviceWorker?.controller?.postMessage(message);
     },
   };
 }
