@@ -49,4 +49,13 @@ describe('hybrid clock', () => {
     expect(clock.now()).toBe(10_001);
     expect(clock.highWater()).toBe(10_001);
   });
+
+  it('restores the offset of an earlier session until a server answers again', () => {
+    const wall = () => SERVER_NOW - HOUR;
+    const clock = createHybridClock(wall);
+    clock.restoreOffset(HOUR);
+    expect(clock.now()).toBe(SERVER_NOW);
+    clock.observeServerTime(SERVER_NOW - HOUR + 1_000);
+    expect(clock.offset()).toBe(1_000);
+  });
 });

@@ -24,6 +24,10 @@ export interface HybridClock {
   observeServerTime(serverTime: number): void;
   /** The newest timestamp seen or issued. */
   highWater(): number;
+  /** Server clock minus ours, as last measured (0 before any server response). */
+  offset(): number;
+  /** Restores an offset measured in an earlier session (kept in sync_metadata), until a server answers again. */
+  restoreOffset(offset: number): void;
 }
 
 export function createHybridClock(wall: WallClock, initialHighWater = 0): HybridClock {
@@ -45,5 +49,9 @@ export function createHybridClock(wall: WallClock, initialHighWater = 0): Hybrid
       if (serverTime > high) high = serverTime;
     },
     highWater: () => high,
+    offset: () => offset,
+    restoreOffset(value) {
+      if (Number.isFinite(value)) offset = value;
+    },
   };
 }

@@ -82,3 +82,5 @@ export interface LocalStore {
 
 export const META_FULL_PULL_NEEDED = 'full_pull_needed';
 export const META_CONFLICT_LOG = 'conflict_log';
+/** Server clock minus device clock, so a restart while offline still stamps in server time. */
+export const META_CLOCK_OFFSET = 'clock_offset';

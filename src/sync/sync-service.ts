@@ -18,7 +18,7 @@ import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
 import { isSyncedTable } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
-import { META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
+import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
 import { pullAllPages } from './pull-pages';
 import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
 
@@ -203,6 +203,19 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     await store.setMeta(META_CONFLICT_LOG, JSON.stringify(log.slice(-CONFLICT_LOG_LIMIT)));
   }
 
+  let savedOffset: number | null = null;
+  async function saveClockOffset() {
+    const offset = clock.offset();
+    if (savedOffset === null) {
+      const stored = Number(await store.getMeta(META_CLOCK_OFFSET));
+      savedOffset = Number.isFinite(stored) ? stored : 0;
+    }
+    // Only when it moved noticeably: a write per sync for network jitter is not worth it.
+    if (Math.abs(offset - savedOffset) < 5_000) return;
+    await store.setMeta(META_CLOCK_OFFSET, String(Math.round(offset)));
+    savedOffset = offset;
+  }
+
   return {
     async run() {
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
@@ -231,6 +244,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           total.fullPull = true;
         }
       }
+      await saveClockOffset();
       await deps.persistence.saveNow();
       return total;
     },

@@ -209,5 +209,11 @@ describe('createAppClient against the real server', () => {
     await cand.client.requestReference({ refereeName: 'T', refereeEmail: 't@example.com', message: '' });
     const [row] = await rows(cand.client);
     expect(Number(row!.updated_at)).toBeGreaterThan(before - 5_000);
+    // The measured offset is kept for a restart while offline.
+    await waitFor('offset stored', async () => {
+      const meta = await cand.client.database.get<Model>('sync_metadata').query().fetch();
+      const offset = meta.map((m) => m._raw as unknown as { key: string; value: string }).find((m) => m.key === 'clock_offset');
+      return offset && Math.abs(Number(offset.value) - HOUR) < 10_000;
+    });
   });
 });

@@ -9,6 +9,7 @@ import type { Database } from '@nozbe/watermelondb';
 import { createActions } from '../sync/actions';
 import { createSyncEngine } from '../sync/engine';
 import { createHybridClock } from '../sync/hybrid-clock';
+import { META_CLOCK_OFFSET } from '../sync/local-store';
 import type { NetworkStatusCore } from '../sync/network-status';
 import { createWatermelonStore } from '../sync/outbox';
 import type { Logger, Persistence, Realtime, Timers, Transport, WallClock } from '../sync/ports';
@@ -74,6 +75,8 @@ export async function createAppClient(session: Session, options: AppClientOption
   const persistence = options.persistence ?? createLokiPersistence(database);
   const store = createWatermelonStore(database, wall);
   const clock = createHybridClock(wall, await store.newestUpdatedAt());
+  const storedOffset = Number(await store.getMeta(META_CLOCK_OFFSET));
+  if (storedOffset) clock.restoreOffset(storedOffset);
 
   const transport =
     options.transport ??
