@@ -11,9 +11,15 @@ import { createLogger } from './logger';
 import type { AdapterFactory } from './realtime/socket-server';
 import { openStore } from './store/open-store';
 
-async function redisAdapter(url: string): Promise<{ adapter: AdapterFactory; close: () => Promise<void> }> {
+async function redisAdapter(
+  url: string,
+  logger: ReturnType<typeof createLogger>,
+): Promise<{ adapter: AdapterFactory; close: () => Promise<void> }> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
+  // Without a listener a Redis hiccup is an unhandled 'error' event and kills the process;
+  // the clients reconnect by themselves, events meanwhile reach local sockets only.
+  for (const client of [pub, sub]) client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis error'));
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     adapter: createAdapter(pub, sub),
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
       })
     : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') });
-  const redis = config.redisUrl ? await redisAdapter(config.redisUrl) : null;
+  const redis = config.redisUrl ? await redisAdapter(config.redisUrl, logger) : null;
 
   const app = await buildApp({
     db,
@@ -49,6 +55,12 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Tests spawning this process read the port (PORT=0) from this line.
   logger.info({ db: db.kind, redis: Boolean(redis), port }, 'server ready');
+
+  // The Redis adapter publishes without awaiting: a Redis outage must cost
+  // real-time events, not the process (data is safe in the database and pulls).
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');
+  });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -30,7 +30,12 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     const body = parseOr400(PushBodySchema, request.body);
     const receivedAt = deps.clock();
     const { response, events } = await applyPush(deps.store, viewer, body, receivedAt);
-    deps.publish(events);
+    try {
+      deps.publish(events);
+    } catch (err) {
+      // The push is committed: a real-time failure must not turn it into an error for the client.
+      request.log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'publish failed');
+    }
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     return response;
   });
