@@ -4,6 +4,7 @@
  * for the network. Values are normalized like the server does (emails
  * lowercased, text trimmed) so the pulled copy equals the local one.
  */
+import { isValidEmail } from '../shared/protocol/fields';
 import { LIMITS, normalizeEmail } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';
@@ -35,8 +36,6 @@ function required(field: string, value: string, max: number): string {
   return trimmed;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function createActions(deps: ActionsDeps) {
   const { store, clock, persistence } = deps;
 
@@ -51,7 +50,7 @@ export function createActions(deps: ActionsDeps) {
     async requestReference(input: { refereeName: string; refereeEmail: string; message: string }): Promise<string> {
       const refereeName = required('Referee name', input.refereeName, LIMITS.name);
       const refereeEmail = normalizeEmail(required('Referee email', input.refereeEmail, LIMITS.email));
-      if (!EMAIL.test(refereeEmail)) throw new ValidationError('Referee email', 'Enter a valid email address.');
+      if (!isValidEmail(refereeEmail)) throw new ValidationError('Referee email', 'Enter a valid email address.');
       const message = input.message.trim();
       if (message.length > LIMITS.message) throw new ValidationError('Message', `Message is longer than ${LIMITS.message} characters.`);
       return commit({

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createActions } from './actions';
+import { createHybridClock } from './hybrid-clock';
+import { FakeStore } from './testing/fake-store';
+
+function setup() {
+  const store = new FakeStore();
+  const order: string[] = [];
+  const clock = createHybridClock(() => 1_000);
+  const actions = createActions({
+    store,
+    clock,
+    persistence: { saveNow: async () => void order.push('save') },
+    userId: () => 'me',
+    afterWrite: () => order.push('sync-soon'),
+  });
+  return { store, order, actions };
+}
+
+describe('actions', () => {
+  it('normalizes like the server, writes, saves durably, then asks for a sync', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: '  Grace ', refereeEmail: ' Grace@Example.COM ', message: ' hi ' });
+    expect(await t.store.read('references', id)).toMatchObject({
+      user_id: 'me',
+      referee_name: 'Grace',
+      referee_email: 'grace@example.com',
+      message: 'hi',
+      status: 'pending',
+      response: null,
+      responded_at: null,
+      updated_at: 1_000,
+    });
+    expect(t.order).toEqual(['save', 'sync-soon']);
+  });
+
+  it('refuses invalid input before writing anything', async () => {
+    const t = setup();
+    await expect(t.actions.requestReference({ refereeName: 'G', refereeEmail: 'not-an-email', message: '' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      code: 'invalid',
+      field: 'Referee email',
+    });
+    await expect(t.actions.requestReference({ refereeName: ' ', refereeEmail: 'a@b.co', message: '' })).rejects.toMatchObject({
+      field: 'Referee name',
+    });
+    expect(await t.store.outbox()).toEqual([]);
+    expect(t.order).toEqual([]);
+  });
+
+  it('respond and decline set status, response and responded_at with one stamp', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'G', refereeEmail: 'g@example.com', message: '' });
+    await t.actions.respond(id, ' Great ');
+    expect(await t.store.read('references', id)).toMatchObject({ status: 'completed', response: 'Great', responded_at: 1_001, updated_at: 1_001 });
+    await t.actions.decline(id);
+    expect(await t.store.read('references', id)).toMatchObject({ status: 'declined', response: null, responded_at: 1_002, updated_at: 1_002 });
+    await t.actions.deleteReference(id);
+    expect(await t.store.read('references', id)).toBeNull();
+    expect(await t.store.outbox()).toEqual([expect.objectContaining({ recordId: id, operation: 'delete' })]);
+  });
+});
