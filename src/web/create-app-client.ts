@@ -71,7 +71,18 @@ export async function createAppClient(session: Session, options: AppClientOption
   const logger = options.logger ?? consoleLogger;
   const baseUrl = options.baseUrl ?? '';
   const ownsDatabase = !options.database;
-  const database = options.database ?? createDatabase(dbNameFor(session.user.id), options.loki ?? {});
+  // Two tabs each keep their own copy; when one saves over the other's (onDidOverwrite), the
+  // other tab's unsynced writes survive only in its memory: push them as soon as possible.
+  let onOverwrite: () => void = () => {};
+  const hooks: LokiHooks = {
+    ...options.loki,
+    onDidOverwrite: () => {
+      if (options.loki?.onDidOverwrite) options.loki.onDidOverwrite();
+      else logger.warn('another tab saved over this database; syncing now');
+      onOverwrite();
+    },
+  };
+  const database = options.database ?? createDatabase(dbNameFor(session.user.id), hooks);
   const persistence = options.persistence ?? createLokiPersistence(database);
   const store = createWatermelonStore(database, wall);
   const clock = createHybridClock(wall, await store.newestUpdatedAt());
@@ -117,6 +128,7 @@ export async function createAppClient(session: Session, options: AppClientOption
     afterWrite: () => engine.notifyLocalWrite(),
   });
 
+  onOverwrite = () => void engine.syncNow();
   const stopSwListener = options.serviceWorker === false ? () => {} : onServiceWorkerSyncRequest(() => void engine.syncNow());
   if (ownsNetwork) network.start();
   engine.start();
