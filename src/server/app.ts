@@ -55,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => realtime.close());
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Sync answers are per user and per moment: no cache (HTTP or service worker) may keep them.
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
   });
 
   await app.register(helmet, {
