@@ -3,18 +3,26 @@ import { createRoot } from 'react-dom/client';
 import { auth } from '../web/auth';
 import { createAppClient } from '../web/create-app-client';
 import { App } from './components/app';
+import { createDeviceProblems } from './device-problems';
 import { createSessionStore } from './session-store';
 import { registerServiceWorker } from './sw-registration';
 import './styles.css';
 
 const worker = import.meta.env.PROD ? registerServiceWorker() : null;
-const sessions = createSessionStore({ auth, createClient: createAppClient });
+const problems = createDeviceProblems();
+const sessions = createSessionStore({
+  auth,
+  createClient(session) {
+    problems.reset();
+    return createAppClient(session, { loki: problems.hooks });
+  },
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App sessions={sessions} worker={worker} />
+    <App sessions={sessions} worker={worker} problems={problems} />
   </StrictMode>,
 );
 

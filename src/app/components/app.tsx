@@ -1,11 +1,18 @@
 import { useStore } from '../hooks/use-store';
+import type { DeviceProblemsStore } from '../device-problems';
 import type { SessionStore } from '../session-store';
 import type { ServiceWorkerControl } from '../sw-registration';
 import { AuthScreen } from './auth-screen';
 import { SignedInApp } from './signed-in-app';
 import { UpdatePrompt } from './update-prompt';
 
-export function App({ sessions, worker }: { sessions: SessionStore; worker: ServiceWorkerControl | null }) {
+interface Props {
+  sessions: SessionStore;
+  worker: ServiceWorkerControl | null;
+  problems: DeviceProblemsStore;
+}
+
+export function App({ sessions, worker, problems }: Props) {
   const session = useStore(sessions);
   return (
     <>
@@ -17,7 +24,7 @@ export function App({ sessions, worker }: { sessions: SessionStore; worker: Serv
         <AuthScreen sessions={sessions} />
       ) : (
         // Keyed by user: nothing of one account's screens survives into another's.
-        <SignedInApp key={session.client.session.user.id} client={session.client} sessions={sessions} />
+        <SignedInApp key={session.client.session.user.id} client={session.client} sessions={sessions} problems={problems} />
       )}
       {worker ? <UpdatePrompt worker={worker} /> : null}
     </>

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import type { AppClient } from '../../web/app-client';
+import type { DeviceProblemsStore } from '../device-problems';
 import type { SessionStore } from '../session-store';
 import { describeError } from '../validation';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
+import { DeviceNotices } from './device-notices';
 import { MyReferences } from './my-references';
 import { RequestForm } from './request-form';
 import { RequestsForMe } from './requests-for-me';
@@ -12,10 +14,11 @@ import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices
 interface Props {
   client: AppClient;
   sessions: SessionStore;
+  problems: DeviceProblemsStore;
 }
 
 /** The signed-in screens. The worker's SYNC_NOW is wired inside createAppClient. */
-export function SignedInApp({ client, sessions }: Props) {
+export function SignedInApp({ client, sessions, problems }: Props) {
   return (
     <>
       <header className="topbar">
@@ -29,6 +32,7 @@ export function SignedInApp({ client, sessions }: Props) {
         </div>
       </header>
       <main className="content" id="main">
+        <DeviceNotices problems={problems} />
         <OfflineBanner client={client} />
         <FailedNotice client={client} />
         <InitialSyncProgress client={client} />
