@@ -39,6 +39,10 @@ test('no serious or critical axe violations on any screen', async ({ browser }) 
   await request.getByRole('button', { name: 'Respond' }).click();
   await expect(request.getByRole('textbox', { name: 'Reference' })).toBeFocused();
   expect(await seriousViolations(refereePage)).toEqual([]);
+  await refereePage.keyboard.type('Ada is excellent.');
+  await request.getByRole('button', { name: 'Submit reference' }).click();
+  await expect(request.getByRole('button', { name: 'Respond' })).toBeFocused();
+  expect(await seriousViolations(refereePage)).toEqual([]);
 
   await candidateContext.close();
   await refereeContext.close();
@@ -65,5 +69,12 @@ test('the main flow works from the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Request reference' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(itemWith(myReferences(page), 'Keyboard Referee')).toContainText('pending');
+  const item = itemWith(myReferences(page), 'Keyboard Referee');
+  await expect(item).toContainText('pending');
+
+  // Delete from the keyboard; focus stays in the section instead of falling to <body>.
+  await item.getByRole('button', { name: 'Delete' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(item).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'My references' })).toBeFocused();
 });

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
@@ -8,6 +8,7 @@ import type { ReferenceView } from '../records';
 import { checkResponse, describeError } from '../validation';
 import { Field } from './field';
 import { StatusBadge, SyncNote, formatDate } from './reference-bits';
+import { ShowMore, useShown } from './show-more';
 
 /** The referee's inbox: references others asked this user to write. */
 export function RequestsForMe({ client }: { client: AppClient }) {
@@ -15,12 +16,13 @@ export function RequestsForMe({ client }: { client: AppClient }) {
   const requests = useObservable(useMemo(() => observeRequestsForMe(database, session.user.email), [database, session.user.email]));
   const names = useObservable(useMemo(() => observeUserNames(database), [database]));
   const errors = useObservable(useMemo(() => observeSyncErrors(database), [database]));
+  const { shown, hidden, showMore } = useShown(requests);
   return (
     <section className="card" aria-labelledby="requests-for-me-heading">
       <h2 id="requests-for-me-heading">Requests for me</h2>
       {requests && requests.length === 0 ? <p className="empty">Nobody has asked you for a reference yet.</p> : null}
       <ul className="reference-list" aria-labelledby="requests-for-me-heading" aria-busy={requests === undefined}>
-        {(requests ?? []).map((request) => (
+        {shown.map((request) => (
           <RequestItem
             key={request.id}
             client={client}
@@ -30,6 +32,7 @@ export function RequestsForMe({ client }: { client: AppClient }) {
           />
         ))}
       </ul>
+      <ShowMore hidden={hidden} onClick={showMore} />
     </section>
   );
 }
@@ -43,7 +46,13 @@ interface RequestItemProps {
 
 function RequestItem({ client, request, candidateName, error }: RequestItemProps) {
   const [open, setOpen] = useState(false);
-  const formId = useId();
+  const respondButton = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  // Closing the form removes the focused control: give focus back to Respond.
+  useEffect(() => {
+    if (wasOpen.current && !open) respondButton.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   const answered = formatDate(request.respondedAt);
   return (
     <li className="reference">
@@ -63,10 +72,10 @@ function RequestItem({ client, request, candidateName, error }: RequestItemProps
       ) : null}
       <SyncNote client={client} reference={request} error={error} />
       {open ? (
-        <RespondForm id={formId} client={client} request={request} onDone={() => setOpen(false)} />
+        <RespondForm client={client} request={request} onDone={() => setOpen(false)} />
       ) : (
         <div className="reference__actions">
-          <button type="button" className="button button--small" aria-expanded={false} aria-controls={formId} onClick={() => setOpen(true)}>
+          <button ref={respondButton} type="button" className="button button--small" onClick={() => setOpen(true)}>
             Respond
           </button>
         </div>
@@ -75,7 +84,7 @@ function RequestItem({ client, request, candidateName, error }: RequestItemProps
   );
 }
 
-function RespondForm({ id, client, request, onDone }: { id: string; client: AppClient; request: ReferenceView; onDone(): void }) {
+function RespondForm({ client, request, onDone }: { client: AppClient; request: ReferenceView; onDone(): void }) {
   const [text, setText] = useState(request.response ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -103,7 +112,7 @@ function RespondForm({ id, client, request, onDone }: { id: string; client: AppC
   }
 
   return (
-    <form id={id} className="respond-form" onSubmit={submit} noValidate>
+    <form className="respond-form" onSubmit={submit} noValidate>
       <Field label="Reference" multiline value={text} onChange={setText} error={error ?? undefined} maxLength={LIMITS.response} autoFocus />
       <div className="reference__actions">
         <button type="submit" className="button button--primary button--small" disabled={busy}>

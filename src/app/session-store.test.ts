@@ -1,0 +1,72 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { AppClient, AuthApi, Session } from '../web/app-client';
+import { createSessionStore } from './session-store';
+
+const ana: Session = { token: 't1', user: { id: 'u1', email: 'ana@example.com', name: 'Ana' } };
+
+function fakeClient(session: Session): AppClient {
+  return { session, renewSession: vi.fn() } as unknown as AppClient;
+}
+
+function fakeAuth(overrides: Partial<AuthApi> = {}): AuthApi {
+  return {
+    signUp: vi.fn(async () => ana),
+    signIn: vi.fn(async () => ana),
+    restore: vi.fn(() => null),
+    signOut: vi.fn(async () => {}),
+    ...overrides,
+  };
+}
+
+describe('createSessionStore', () => {
+  it('starts, then is signed out when nothing is stored', async () => {
+    const store = createSessionStore({ auth: fakeAuth(), createClient: fakeClient });
+    expect(store.getSnapshot()).toEqual({ phase: 'starting' });
+    await store.restore();
+    expect(store.getSnapshot()).toEqual({ phase: 'signed-out' });
+  });
+
+  it('opens the stored session without the network', async () => {
+    const createClient = vi.fn(fakeClient);
+    const store = createSessionStore({ auth: fakeAuth({ restore: () => ana }), createClient });
+    await store.restore();
+    expect(createClient).toHaveBeenCalledWith(ana);
+    expect(store.getSnapshot().phase).toBe('signed-in');
+  });
+
+  it('stays signed out when signing in fails, and notifies subscribers of each change', async () => {
+    const auth = fakeAuth({ signIn: vi.fn(async () => Promise.reject(new Error('Wrong password'))) });
+    const store = createSessionStore({ auth, createClient: fakeClient });
+    const seen: string[] = [];
+    store.subscribe(() => seen.push(store.getSnapshot().phase));
+    await store.restore();
+    await expect(store.signIn({ email: 'ana@example.com', password: 'nope-nope' })).rejects.toThrow('Wrong password');
+    await store.signUp({ email: 'ana@example.com', name: 'Ana', password: 'long enough' });
+    await store.signOut();
+    expect(seen).toEqual(['signed-out', 'signed-in', 'signed-out']);
+  });
+
+  it('signs out through AuthApi with the open client', async () => {
+    const auth = fakeAuth({ restore: () => ana });
+    const store = createSessionStore({ auth, createClient: fakeClient });
+    await store.restore();
+    const snapshot = store.getSnapshot();
+    await store.signOut();
+    expect(auth.signOut).toHaveBeenCalledWith(snapshot.phase === 'signed-in' ? snapshot.client : 'missing');
+  });
+
+  it('renews the token of the same user only', async () => {
+    const bob: Session = { token: 't2', user: { id: 'u2', email: 'bob@example.com', name: 'Bob' } };
+    const renewed: Session = { ...ana, token: 't3' };
+    const signIn = vi.fn<AuthApi['signIn']>().mockResolvedValueOnce(renewed).mockResolvedValueOnce(bob);
+    const store = createSessionStore({ auth: fakeAuth({ restore: () => ana, signIn }), createClient: fakeClient });
+    await store.restore();
+    const snapshot = store.getSnapshot();
+    if (snapshot.phase !== 'signed-in') throw new Error('expected signed in');
+
+    await store.renew({ email: 'ana@example.com', password: 'long enough' });
+    expect(snapshot.client.renewSession).toHaveBeenCalledWith(renewed);
+    await expect(store.renew({ email: 'bob@example.com', password: 'long enough' })).rejects.toThrow('Sign in as ana@example.com');
+    expect(snapshot.client.renewSession).toHaveBeenCalledTimes(1);
+  });
+});
