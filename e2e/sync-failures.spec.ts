@@ -54,3 +54,19 @@ test('an expired session asks to sign in again and keeps the local changes', asy
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
   await expect(itemWith(myReferences(page), 'Kept Referee')).toBeVisible();
 });
+
+test('while a push cannot get through, the indicator offers to sync now', async ({ page, context }) => {
+  await signUp(page, newPerson('Tara Tapper'));
+  await expect(syncStatus(page)).toHaveText('Synced');
+
+  await context.route('**/api/sync/push', (route) => route.abort('connectionreset'));
+  await requestReference(page, { name: 'Tapped Referee', email: 'tapped@example.com' });
+  const tap = syncStatus(page).getByRole('button', { name: 'Tap to sync (1)' });
+  await expect(tap).toBeVisible({ timeout: 30_000 });
+  await expect(syncStatus(page)).toHaveText('Tap to sync (1)');
+
+  await context.unroute('**/api/sync/push');
+  await tap.click();
+  await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
+  await expect(itemWith(myReferences(page), 'Tapped Referee')).not.toContainText('waiting to sync');
+});
