@@ -4,13 +4,28 @@ import type { TokenService } from '../auth/tokens';
 import type { Store, Viewer } from '../store/types';
 import { HttpError } from './errors';
 
+/**
+ * Users are never deleted and their email never changes, so id → email can be
+ * remembered per store: it saves a query on every sync request.
+ */
+const viewerCache = new WeakMap<Store, Map<string, Viewer>>();
+const CACHE_LIMIT = 10_000;
+
 /** The user behind a `Bearer` token, or a 401. A token of a user this database does not know is bad too. */
 export async function viewerFromToken(tokens: TokenService, store: Store, token: string | undefined): Promise<Viewer | null> {
   if (!token) return null;
   const userId = await tokens.verify(token);
   if (!userId) return null;
+  let cache = viewerCache.get(store);
+  if (!cache) viewerCache.set(store, (cache = new Map()));
+  const cached = cache.get(userId);
+  if (cached) return cached;
   const user = await store.findUserById(userId);
-  return user ? { id: user.id, email: user.email.toLowerCase() } : null;
+  if (!user) return null;
+  const viewer = { id: user.id, email: user.email.toLowerCase() };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(userId, viewer);
+  return viewer;
 }
 
 export async function requireViewer(request: FastifyRequest, tokens: TokenService, store: Store): Promise<Viewer> {
