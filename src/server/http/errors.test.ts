@@ -67,6 +67,15 @@ describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backen
     expect(res.body).toEqual(errorShape('not_found'));
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf'])('a table named %s is an unknown table, not a crash', async (table) => {
+    const res = await push(`{"changes": {"${table}": {"created": [{"id": "x"}], "deleted": ["y"]}}, "lastPulledAt": null}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      conflicts: [],
+      rejected: { [table]: [expect.objectContaining({ id: 'x', code: 'invalid' }), expect.objectContaining({ id: 'y', code: 'invalid' })] },
+    });
+  });
+
   it('an oversize field in a record rejects only that record', async () => {
     const res = await request(server.url, 'POST', '/api/sync/push', {
       token: user.token,

@@ -80,8 +80,8 @@ describe('fuzzing every endpoint', () => {
     );
     const kind = fc.constantFrom('created', 'updated', 'deleted');
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('users', 'references'), kind, nearly), { maxLength: 6 }), fc.option(fc.nat()), async (items, last) => {
-        const changes: Record<string, { created: unknown[]; updated: unknown[]; deleted: unknown[] }> = {};
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('users', 'references', 'constructor', 'toString'), kind, nearly), { maxLength: 6 }), fc.option(fc.nat()), async (items, last) => {
+        const changes = Object.create(null) as Record<string, { created: unknown[]; updated: unknown[]; deleted: unknown[] }>;
         for (const [table, k, rec] of items) {
           const c = (changes[table] ??= { created: [], updated: [], deleted: [] });
           c[k].push(k === 'deleted' ? rec.id : rec);

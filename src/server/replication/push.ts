@@ -44,10 +44,13 @@ function itemsOf(body: PushBody): Item[] {
 export async function applyPush(store: Store, viewer: Viewer, body: PushBody, receivedAt: number): Promise<PushOutcome> {
   const ctx: PushContext = { viewer, receivedAt, lastPulledAt: body.lastPulledAt ?? null };
   const items = itemsOf(body);
-  const rejected: Record<string, Rejection[]> = {};
+  // A Map, not an object: table names come from the client ("constructor", "toString", ...).
+  const rejected = new Map<string, Rejection[]>();
   const conflicts = new Map<string, Conflict>();
   const addRejection = (table: string, id: string, code: Rejection['code'], message: string) => {
-    (rejected[table] ??= []).push({ id, code, message });
+    const list = rejected.get(table) ?? [];
+    list.push({ id, code, message });
+    rejected.set(table, list);
   };
 
   // Parse outside the transaction: the counter lock is held only for database work.
@@ -142,5 +145,5 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
     return out;
   });
 
-  return { response: { conflicts: [...conflicts.values()], rejected }, events };
+  return { response: { conflicts: [...conflicts.values()], rejected: Object.fromEntries(rejected) }, events };
 }
