@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   ERROR_CODES,
+  hasNul,
   LoginBodySchema,
   SignupBodySchema,
   type AuthResponse,
@@ -59,7 +60,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
 
   app.post('/api/auth/login', { config: { rateLimit } }, async (request) => {
     const body = parseOr400(LoginBodySchema, request.body);
-    const user = await deps.store.findUserByEmail(normalizeEmail(body.email));
+    const user = hasNul(body.email) ? null : await deps.store.findUserByEmail(normalizeEmail(body.email));
     // Hash even for unknown emails: the response time must not tell which emails exist.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
     if (!user || !ok) throw new HttpError(401, ERROR_CODES.unauthorized, 'wrong email or password');

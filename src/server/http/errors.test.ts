@@ -76,6 +76,24 @@ describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backen
     });
   });
 
+  it('NUL characters (PostgreSQL cannot store them) are rejected, never a 500', async () => {
+    const nul = '\u0000';
+    const signup = await request(server.url, 'POST', '/api/auth/signup', { body: { email: `a${nul}@example.com`, name: `N${nul}`, password: 'password-1' } });
+    expect(signup.status).toBe(400);
+    const login = await request(server.url, 'POST', '/api/auth/login', { body: { email: `a${nul}@example.com`, password: 'password-1' } });
+    expect(login.status).toBe(401);
+    const rec = { id: 'nul1', user_id: user.id, referee_name: `R${nul}`, referee_email: 'r@example.com', message: `m${nul}`, updated_at: 1 };
+    const res = await request(server.url, 'POST', '/api/sync/push', {
+      token: user.token,
+      body: { changes: { references: { created: [rec], updated: [], deleted: [`d${nul}`] } }, lastPulledAt: null },
+    });
+    expect(res.status).toBe(200);
+    expect((res.body as { rejected: Record<string, unknown[]> }).rejected.references).toEqual([
+      expect.objectContaining({ id: 'nul1', code: 'invalid' }),
+      expect.objectContaining({ id: 'd\u0000', code: 'invalid' }),
+    ]);
+  });
+
   it('an oversize field in a record rejects only that record', async () => {
     const res = await request(server.url, 'POST', '/api/sync/push', {
       token: user.token,

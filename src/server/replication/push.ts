@@ -4,7 +4,7 @@
  * out cursor values in order, write, commit. Events go out only after commit.
  */
 import { isSyncedTable } from '../../shared/schema';
-import type { Conflict, PushBody, PushResponse, Rejection } from '../../shared/protocol';
+import { RecordIdSchema, type Conflict, type PushBody, type PushResponse, type Rejection } from '../../shared/protocol';
 import type { Departure, Grant, Store, StoredReference, StoredUser, Viewer } from '../store/types';
 import type { Decision } from './decision';
 import { referenceEvents, type ChangeEvent } from './events';
@@ -59,7 +59,13 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
       addRejection(item.table, item.raw.id, 'invalid', `unknown table ${item.table}`);
       return [];
     }
-    if (item.kind === 'deleted') return [{ ...item, table: item.table, write: { id: item.raw.id } }];
+    if (item.kind === 'deleted') {
+      if (!RecordIdSchema.safeParse(item.raw.id).success) {
+        addRejection(item.table, item.raw.id, 'invalid', 'id: must be a printable string of 1 to 64 characters');
+        return [];
+      }
+      return [{ ...item, table: item.table, write: { id: item.raw.id } }];
+    }
     const result = parseWrite(item.table, item.raw);
     if (!result.ok) {
       addRejection(item.table, item.raw.id, 'invalid', result.message);

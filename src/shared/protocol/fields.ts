@@ -7,9 +7,16 @@ import { LIMITS, REFERENCE_STATUSES, normalizeEmail } from '../schema';
  */
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** PostgreSQL text cannot hold U+0000: such input must be refused before it reaches a query. */
+export function hasNul(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+const text = () => z.string().refine((v) => !hasNul(v), 'must not contain NUL characters');
+
 export function isValidEmail(value: string): boolean {
   const email = normalizeEmail(value);
-  return email.length <= LIMITS.email && EMAIL_SHAPE.test(email);
+  return email.length <= LIMITS.email && EMAIL_SHAPE.test(email) && !hasNul(email);
 }
 
 export const EmailSchema = z
@@ -18,15 +25,14 @@ export const EmailSchema = z
   .refine(isValidEmail, 'must be an email address')
   .transform(normalizeEmail);
 
-export const NameSchema = z
-  .string()
+export const NameSchema = text()
   .max(LIMITS.name)
   .refine((v) => v.trim().length > 0, 'must not be empty');
 
 export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
 
-export const MessageSchema = z.string().max(LIMITS.message);
-export const ResponseSchema = z.string().max(LIMITS.response).nullable();
+export const MessageSchema = text().max(LIMITS.message);
+export const ResponseSchema = text().max(LIMITS.response).nullable();
 export const ReferenceStatusSchema = z.enum(REFERENCE_STATUSES);
 
 /** Milliseconds since the epoch; WatermelonDB stores them as plain numbers. */
