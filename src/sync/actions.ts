@@ -47,7 +47,11 @@ export function createActions(deps: ActionsDeps) {
   }
 
   return {
-    async requestReference(input: { refereeName: string; refereeEmail: string; message: string }): Promise<string> {
+    /**
+     * `id` (optional) names the new record: a request replayed with the same id (another tab
+     * resending after its writer tab died) must find it instead of creating a second one.
+     */
+    async requestReference(input: { refereeName: string; refereeEmail: string; message: string }, id?: string): Promise<string> {
       const refereeName = required('Referee name', input.refereeName, LIMITS.name);
       const refereeEmail = normalizeEmail(required('Referee email', input.refereeEmail, LIMITS.email));
       if (!isValidEmail(refereeEmail)) throw new ValidationError('Referee email', 'Enter a valid email address.');
@@ -56,6 +60,7 @@ export function createActions(deps: ActionsDeps) {
       return commit({
         table: 'references',
         operation: 'create',
+        ...(id ? { id } : {}),
         at: clock.now(),
         values: {
           user_id: deps.userId(),
