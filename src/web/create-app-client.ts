@@ -1,178 +1,67 @@
 /**
- * createAppClient: opens this user's database and wires the sync engine to
- * the browser (fetch, socket.io, navigator.onLine, visibility, the service
- * worker). Resolves as soon as the local database is open: never waits for
- * the network. Every action writes locally, awaits the durable save, then
- * schedules a sync.
+ * createAppClient: this user's AppClient for the UI. In a browser with Web
+ * Locks and BroadcastChannel, several tabs share one writer (tab-client.ts):
+ * this tab either is the writer (leader-client.ts over IndexedDB) or follows
+ * it (follower-client.ts over an in-memory copy). Elsewhere (tests, an
+ * injected database) it is the writer directly. Resolves as soon as the local
+ * data is readable: never waits for the network.
  */
-import type { Database } from '@nozbe/watermelondb';
-import { createActions } from '../sync/actions';
-import { createSyncEngine } from '../sync/engine';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { META_CLOCK_OFFSET } from '../sync/local-store';
-import type { NetworkStatusCore } from '../sync/network-status';
-import { createWatermelonStore } from '../sync/outbox';
-import type { Logger, Persistence, Realtime, Timers, Transport, WallClock } from '../sync/ports';
-import type { AppLifecycle } from '../sync/scheduler';
-import { createSyncService } from '../sync/sync-service';
-import type { AppClient, ReferenceRequestInput, Session } from './app-client';
-import { createBrowserNetwork } from './browser-network';
+import type { AppClient, Session } from './app-client';
 import { browserTimers } from './browser-timers';
-import { createHttpTransport } from './http-transport';
-import { createDatabase, dbNameFor, type LokiHooks } from './loki-adapter';
-import { closeLoki, createLokiPersistence } from './loki-persistence';
-import { createSocketRealtime } from './socket-realtime';
-import { onServiceWorkerSyncRequest } from './sw-messages';
+import { consoleLogger, openLeaderClient, type LeaderClientOptions } from './leader-client';
+import { createMirrorDatabase } from './mirror-database';
+import { SESSION_KEY } from './auth';
+import { openBroadcastTabChannel, type TabChannel } from './tab-channel';
+import { createTabClient } from './tab-client';
+import { browserLocks, type LocksLike } from './tab-leadership';
 
-export interface AppClientOptions {
-  /** '' (same origin) by default. */
-  baseUrl?: string;
-  /** Injected for tests; otherwise this user's IndexedDB-backed database. */
-  database?: Database;
-  persistence?: Persistence;
-  transport?: Transport;
-  /** false disables the socket; a Realtime replaces socket.io. */
-  realtime?: Realtime | false;
-  network?: NetworkStatusCore;
-  lifecycle?: AppLifecycle | false;
-  timers?: Timers;
-  wall?: WallClock;
-  logger?: Logger;
-  fetch?: typeof fetch;
-  /** LokiJS hooks (set-up error, another tab overwrote the data). */
-  loki?: LokiHooks;
-  /** Listen for the service worker's SYNC_NOW (default true). */
-  serviceWorker?: boolean;
+export interface AppClientOptions extends LeaderClientOptions {
+  /**
+   * Coordination with other tabs of the app. Default: on when the browser has
+   * navigator.locks and BroadcastChannel and no database is injected; false
+   * makes this tab write its database alone (as before tab-client.ts).
+   */
+  tabs?:
+    | false
+    | {
+        channel: TabChannel;
+        locks: LocksLike;
+        /** Default: the stored session (localStorage) is still this user's. */
+        sessionAlive?: () => boolean;
+        /** Default: reload the page (it then opens signed out). */
+        onSignedOutElsewhere?: () => void;
+      };
 }
 
-const consoleLogger: Logger = {
-  debug: () => {},
-  warn: (message, data) => console.warn(`[sync] ${message}`, data ?? ''),
-  error: (message, data) => console.error(`[sync] ${message}`, data ?? ''),
-};
+function storedSessionIs(userId: string): boolean {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    return !!raw && (JSON.parse(raw) as { user?: { id?: string } }).user?.id === userId;
+  } catch {
+    return false;
+  }
+}
 
-function visibilityLifecycle(): AppLifecycle | undefined {
-  if (typeof document === 'undefined') return undefined;
-  return {
-    onVisible(listener) {
-      const handler = () => {
-        if (document.visibilityState === 'visible') listener();
-      };
-      document.addEventListener('visibilitychange', handler);
-      return () => document.removeEventListener('visibilitychange', handler);
-    },
-  };
+function defaultTabs(session: Session, options: AppClientOptions): AppClientOptions['tabs'] {
+  if (options.tabs !== undefined) return options.tabs;
+  if (options.database) return false;
+  const locks = browserLocks();
+  if (!locks || typeof BroadcastChannel === 'undefined') return false;
+  return { channel: openBroadcastTabChannel(session.user.id), locks };
 }
 
 export async function createAppClient(session: Session, options: AppClientOptions = {}): Promise<AppClient> {
-  let current = session;
-  const wall = options.wall ?? (() => Date.now());
-  const timers = options.timers ?? browserTimers;
-  const logger = options.logger ?? consoleLogger;
-  const baseUrl = options.baseUrl ?? '';
-  const ownsDatabase = !options.database;
-  // Two tabs each keep their own copy; when one saves over the other's (onDidOverwrite), the
-  // other tab's unsynced writes survive only in its memory: push them as soon as possible.
-  let onOverwrite: () => void = () => {};
-  const hooks: LokiHooks = {
-    ...options.loki,
-    onDidOverwrite: () => {
-      if (options.loki?.onDidOverwrite) options.loki.onDidOverwrite();
-      else logger.warn('another tab saved over this database; syncing now');
-      onOverwrite();
-    },
-  };
-  const database = options.database ?? createDatabase(dbNameFor(session.user.id), hooks);
-  const persistence = options.persistence ?? createLokiPersistence(database);
-  const store = createWatermelonStore(database, wall);
-  const clock = createHybridClock(wall, await store.newestUpdatedAt());
-  const storedOffset = Number(await store.getMeta(META_CLOCK_OFFSET));
-  if (storedOffset) clock.restoreOffset(storedOffset);
-
-  const transport =
-    options.transport ??
-    createHttpTransport({ baseUrl, getToken: () => current.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  const ownsNetwork = !options.network;
-  const network = options.network ?? createBrowserNetwork(baseUrl);
-  const realtime =
-    options.realtime === false
-      ? undefined
-      : (options.realtime ?? createSocketRealtime({ token: session.token, ...(baseUrl ? { url: baseUrl } : {}) }));
-  const lifecycle = options.lifecycle === false ? undefined : (options.lifecycle ?? visibilityLifecycle());
-
-  const service = createSyncService({
-    database,
-    transport,
-    store,
-    clock,
-    wall,
-    persistence,
-    logger,
-    onInitialProgress: (initialSync) => engine.state.set({ initialSync }),
+  const tabs = defaultTabs(session, options);
+  if (!tabs) return openLeaderClient(session, options);
+  return createTabClient({
+    session,
+    channel: tabs.channel,
+    locks: tabs.locks,
+    timers: options.timers ?? browserTimers,
+    logger: options.logger ?? consoleLogger,
+    openLeader: (current) => openLeaderClient(current, options),
+    createMirror: () => createMirrorDatabase(session.user.id),
+    sessionAlive: tabs.sessionAlive ?? (() => storedSessionIs(session.user.id)),
+    onSignedOutElsewhere: tabs.onSignedOutElsewhere ?? (() => location.reload()),
   });
-  const engine = createSyncEngine({
-    service,
-    store,
-    clock,
-    network,
-    timers,
-    logger,
-    ...(realtime ? { realtime } : {}),
-    ...(lifecycle ? { lifecycle } : {}),
-  });
-  const actions = createActions({
-    store,
-    clock,
-    persistence,
-    userId: () => current.user.id,
-    afterWrite: () => engine.notifyLocalWrite(),
-  });
-
-  onOverwrite = () => void engine.syncNow();
-  const stopSwListener = options.serviceWorker === false ? () => {} : onServiceWorkerSyncRequest(() => void engine.syncNow());
-  if (ownsNetwork) network.start();
-  engine.start();
-
-  let closed: Promise<void> | null = null;
-
-  return {
-    get session() {
-      return current;
-    },
-    database,
-    state: engine.state,
-    syncNow() {
-      void engine.syncNow();
-    },
-    retryFailed() {
-      void engine.retryFailed();
-    },
-    async requestReference(input: ReferenceRequestInput) {
-      await actions.requestReference(input);
-    },
-    deleteReference: (id) => actions.deleteReference(id),
-    respond: (id, response) => actions.respond(id, response),
-    decline: (id) => actions.decline(id),
-    async discardLocalChange(table, id) {
-      await store.discard(table, id);
-      await persistence.saveNow();
-      void engine.syncNow();
-    },
-    renewSession(next: Session) {
-      if (next.user.id !== current.user.id) throw new Error('renewSession: a different user must sign out first');
-      current = next;
-      realtime?.setToken(next.token);
-      engine.resumeAfterAuth();
-    },
-    close() {
-      closed ??= (async () => {
-        stopSwListener();
-        await engine.stop();
-        if (ownsNetwork) network.stop();
-        if (ownsDatabase) await closeLoki(database);
-        else await persistence.saveNow();
-      })();
-      return closed;
-    },
-  };
 }
