@@ -7,6 +7,8 @@ import { AuthResponseSchema, ErrorBodySchema } from '../shared/protocol';
 import { CLEAR_OUTBOX } from '../sw/messages';
 import { ApiError, type AppClient, type AuthApi, type Session } from './app-client';
 import { dbNameFor } from './loki-adapter';
+import { channelNameFor } from './tab-channel';
+import { TAB_PROTOCOL_VERSION } from './tab-messages';
 
 export const SESSION_KEY = 'aideepref.session';
 /** The IndexedDB database of Workbox's Background Sync queues (holds tokens in clear text). */
@@ -26,6 +28,15 @@ export interface AuthOptions {
   deleteDatabase?: (name: string) => Promise<void>;
   /** Tells the service worker to drop its queued requests. */
   notifyServiceWorker?: () => void;
+  /** Tells this user's other tabs that they signed out (tab-channel.ts). */
+  notifyOtherTabs?: (userId: string) => void;
+}
+
+function broadcastSignedOut(userId: string): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(channelNameFor(userId));
+  channel.postMessage({ type: 'signed-out', v: TAB_PROTOCOL_VERSION });
+  channel.close();
 }
 
 function defaultStorage(): KeyValueStorage | null {
@@ -78,6 +89,7 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const storage = options.storage ?? defaultStorage;
   const deleteDatabase = options.deleteDatabase ?? ((name: string) => deleteIndexedDb(name));
+  const notifyOtherTabs = options.notifyOtherTabs ?? broadcastSignedOut;
   const notifyServiceWorker =
     options.notifyServiceWorker ??
     (() => {
@@ -138,6 +150,9 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
     restore,
     async signOut(client: AppClient | null) {
       const userId = client?.session.user.id ?? restore()?.user.id ?? null;
+      // The session goes first: a tab that takes over as the writer when this one closes checks
+      // it, and must not reopen (recreate) the database about to be deleted.
+      storage()?.removeItem(SESSION_KEY);
       // Close first: an open LokiJS connection would block the deletion (and could save again).
       if (client) {
         try {
@@ -146,7 +161,8 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
           console.warn('[auth] closing the client failed', error);
         }
       }
-      storage()?.removeItem(SESSION_KEY);
+      // Other tabs of this user drop their copies and the writer tab lets go of the database.
+      if (userId) notifyOtherTabs(userId);
       notifyServiceWorker();
       const names = userId ? [dbNameFor(userId), WORKBOX_QUEUE_DB] : [WORKBOX_QUEUE_DB];
       await Promise.all(names.map((name) => deleteDatabase(name)));
