@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { request, startServer, type TestServer } from '../test-support/harness';
+import { BACKENDS, request, startServer, type TestServer } from '../test-support/harness';
 import { TestClient, type TestUser } from '../test-support/client';
 
 /** Whatever arrives, the answer is never a 5xx (CONTRACT §3: a 5xx means a bug). */
-describe('fuzzing every endpoint', () => {
+describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {
   let server: TestServer;
   let user: TestUser;
   beforeAll(async () => {
-    server = await startServer('pglite');
+    server = await startServer(backend);
     user = await new TestClient(server.url).signup('Fuzz');
   });
   afterAll(() => server.close());
