@@ -31,5 +31,5 @@ describe('kill -9 and restart on PGlite', () => {
     expect(pull.status).toBe(200);
     expect(idsOf(pull.body, 'references').rows.map((r) => r.id)).toEqual([rec.id]);
     await proc.stop('SIGTERM');
-  }, 120_000);
+  }, 300_000);
 });

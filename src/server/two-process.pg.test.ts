@@ -37,5 +37,5 @@ describe.skipIf(!DB || !REDIS)('two processes share data and real-time events', 
     await eventually(() => expect(socket!.received.map((e) => [e.event, e.payload.record.id])).toEqual([['reference:created', rec.id]]), 10_000);
     const pulled = await b.pull(ref);
     expect(pulled.body.changes.references.created.map((r) => r.id)).toEqual([rec.id]);
-  }, 120_000);
+  }, 300_000);
 });

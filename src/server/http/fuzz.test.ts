@@ -59,7 +59,7 @@ describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 180_000);
 
   it('never fails on nearly valid records (own ids, real emails, odd values)', async () => {
     const ids = fc.oneof(fc.constantFrom('a1', 'a2', 'a3', user.id), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }));
@@ -95,5 +95,5 @@ describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 180_000);
 });

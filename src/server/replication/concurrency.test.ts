@@ -71,5 +71,5 @@ describe.each(BACKENDS)('concurrent pushes and incremental pullers (%s)', (backe
     for (const user of everyone) {
       expect([...seen.get(user.id)!].sort()).toEqual([...expected.get(user.id)!].sort());
     }
-  });
+  }, 180_000);
 });

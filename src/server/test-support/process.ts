@@ -12,7 +12,7 @@ export interface ServerProcess {
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 
-export function spawnServer(env: Record<string, string>, timeoutMs = 45_000): Promise<ServerProcess> {
+export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
   const child = spawn(TSX, ['src/server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },

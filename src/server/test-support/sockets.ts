@@ -26,7 +26,7 @@ export function connectSocket(url: string, token: string): Promise<RecordingSock
 }
 
 /** Polls until `check` passes or the deadline is reached. */
-export async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => void, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
