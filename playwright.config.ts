@@ -25,6 +25,8 @@ function findFreePort(): number {
 
 export default defineConfig({
   testDir: 'e2e',
+  // Several people run the suite in one checkout: each run can keep its own artifacts (a run empties its folder first).
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -1,32 +1,9 @@
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
-import { itemWith, myReferences, newPerson, requestReference, signUp, syncStatus, waitForServiceWorker } from './helpers';
+import { itemWith, myReferences, newPerson, queuedRequests, requestReference, signUp, syncStatus, waitForServiceWorker } from './helpers';
 
 const QUEUE_TAG = 'workbox-background-sync:sync-outbox';
 const PERIODIC_TAG = 'aideepref-periodic-sync';
-
-/** Requests waiting in Workbox's Background Sync queue (its own IndexedDB database). */
-async function queuedRequests(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((db) => db.name);
-    if (!names.includes('workbox-background-sync')) return 0;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('workbox-background-sync');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    try {
-      if (!db.objectStoreNames.contains('requests')) return 0;
-      return await new Promise<number>((resolve, reject) => {
-        const count = db.transaction('requests', 'readonly').objectStore('requests').count();
-        count.onsuccess = () => resolve(count.result);
-        count.onerror = () => reject(count.error);
-      });
-    } finally {
-      db.close();
-    }
-  });
-}
 
 /** Counts SYNC_NOW messages the worker posts to this page. */
 async function countSyncNowMessages(page: Page): Promise<() => Promise<number>> {

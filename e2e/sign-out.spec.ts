@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { itemWith, myReferences, newPerson, requestReference, signIn, signUp, syncStatus } from './helpers';
+import { itemWith, myReferences, newPerson, queuedRequests, requestReference, signIn, signUp, syncStatus, waitForServiceWorker } from './helpers';
 
 /** Every string value this origin keeps in IndexedDB and Web Storage, as one text to search. */
 async function everythingStoredLocally(page: Page): Promise<string> {
@@ -8,9 +8,15 @@ async function everythingStoredLocally(page: Page): Promise<string> {
     const parts: string[] = [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })];
     for (const info of await indexedDB.databases()) {
       if (!info.name) continue;
+      const name = info.name;
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(info.name as string);
-        open.onsuccess = () => resolve(open.result);
+        // An open waits behind a blocked deleteDatabase: fail with a reason instead of hanging.
+        const timer = setTimeout(() => reject(new Error(`IndexedDB "${name}" is blocked (a deletion cannot finish)`)), 5_000);
+        const open = indexedDB.open(name);
+        open.onsuccess = () => {
+          clearTimeout(timer);
+          resolve(open.result);
+        };
         open.onerror = () => reject(open.error);
       });
       for (const storeName of Array.from(db.objectStoreNames)) {
@@ -27,19 +33,28 @@ async function everythingStoredLocally(page: Page): Promise<string> {
   });
 }
 
-test('signing out wipes the local data and the token', async ({ page }) => {
+test('signing out wipes the local data, the queued pushes and the token', async ({ page, context }) => {
   const first = newPerson('Fay First');
   const marker = `Referee ${Date.now().toString(36)}`;
   await signUp(page, first);
+  await waitForServiceWorker(page);
   await requestReference(page, { name: marker, email: 'marker.referee@example.com' });
   await expect(itemWith(myReferences(page), marker)).toBeVisible();
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
+
+  // A push lost on the network leaves a copy, token included, in the worker's Background Sync queue.
+  await context.route('**/api/sync/push', (route) => route.abort('connectionreset'));
+  await requestReference(page, { name: `${marker} queued`, email: 'queued.referee@example.com' });
+  await expect(syncStatus(page)).toHaveText('Tap to sync (1)', { timeout: 30_000 });
+  await expect.poll(() => queuedRequests(page)).toBe(1);
   expect(await everythingStoredLocally(page)).toContain(marker);
+  await context.unroute('**/api/sync/push');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
 
+  expect(await queuedRequests(page)).toBe(0);
   const stored = await everythingStoredLocally(page);
   expect(stored).not.toContain(marker);
   expect(stored, 'no JWT left behind').not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);

@@ -121,3 +121,43 @@ test('two tabs never lose each other’s writes, and both show both', async ({ b
   await otherContext.close();
   await context.close();
 });
+
+async function expectSignedOut(page: Page): Promise<void> {
+  await expect(page.getByRole('textbox', { name: 'Email', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+}
+
+async function appDatabases(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((name) => name.startsWith('aideepref-')));
+}
+
+test('signing out in any tab signs the other tabs out and leaves no database behind', async ({ browser }) => {
+  const person = newPerson('Sid Signout');
+  const context = await browser.newContext();
+  const writer = await context.newPage();
+  await signUp(writer, person);
+  const follower = await context.newPage();
+  const another = await context.newPage();
+  for (const page of [follower, another]) {
+    await page.goto('/');
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  }
+  await write(follower, 'Written before signing out');
+  await expect(syncStatus(writer)).toHaveText('Synced', { timeout: 30_000 });
+  expect(await appDatabases(writer)).toHaveLength(1);
+
+  // From a tab that does not write: the writer tab lets go too, so the database really goes.
+  await follower.getByRole('button', { name: 'Sign out' }).click();
+  for (const page of [follower, writer, another]) await expectSignedOut(page);
+  await expect.poll(() => appDatabases(writer)).toEqual([]);
+
+  // From the writer tab: the tab that would take over leaves instead of recreating the database.
+  await signIn(writer, person);
+  await expectAll(writer, ['Written before signing out']);
+  await follower.goto('/');
+  await expectAll(follower, ['Written before signing out']);
+  await writer.getByRole('button', { name: 'Sign out' }).click();
+  for (const page of [writer, follower, another]) await expectSignedOut(page);
+  await expect.poll(() => appDatabases(follower)).toEqual([]);
+  await context.close();
+});

@@ -13,6 +13,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkOnly } from 'workbox-strategies';
 import { Queue } from 'workbox-background-sync';
 import type { WorkboxPlugin } from 'workbox-core/types';
+import { forgetWorkboxQueueConnection, yieldConnectionsOnVersionChange } from './yield-idb-connections';
 import { CLEAR_OUTBOX, OUTBOX_QUEUE, PERIODIC_SYNC_TAG, SKIP_WAITING, SYNC_NOW, isPageToWorkerMessage } from './messages';
 import type { WorkerToPageMessage } from './messages';
 
@@ -24,6 +25,8 @@ interface PeriodicSyncEvent extends ExtendableEvent {
 }
 
 const SEVEN_DAYS_IN_MINUTES = 7 * 24 * 60;
+/** The database Workbox keeps every Background Sync queue in. */
+const WORKBOX_QUEUE_DB = 'workbox-background-sync';
 
 // registerType 'prompt': a new worker waits until the page asks it to take over.
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
@@ -68,6 +71,11 @@ const outbox = new Queue(OUTBOX_QUEUE, {
  * change each time, so the newest push covers what an older one still
  * carried; without this a flaky connection would queue one copy per retry.
  */
+// Sign-out deletes the queue's database: let it, and reopen afterwards.
+yieldConnectionsOnVersionChange((name) => {
+  if (name === WORKBOX_QUEUE_DB) forgetWorkboxQueueConnection(outbox);
+});
+
 const queueFailedPush: WorkboxPlugin = {
   fetchDidFail: async ({ request }) => {
     while (await outbox.shiftRequest()) {
