@@ -127,6 +127,10 @@ export function createFollowerClient(deps: FollowerDeps): FollowerClient {
       case 'state':
         if (message.epoch === epoch) state.set(message.state);
         break;
+      case 'session':
+        // Signed in again in another tab: this tab takes over with the new token if it ever must.
+        if (message.session.user.id === current.user.id) current = message.session;
+        break;
       case 'ack': {
         if (message.to !== tabId) break;
         const entry = pending.get(message.id);

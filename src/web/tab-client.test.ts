@@ -49,10 +49,13 @@ afterEach(async () => {
   for (const tab of opened.splice(0)) await tab.close().catch(() => {});
 });
 
-function world() {
+function world(options: { sessionAlive?: () => boolean } = {}) {
+  const signedOut: string[] = [];
   const session: Session = { token: 't', user: { id: `u${Math.random().toString(36).slice(2, 12)}`, email: 'a@example.com', name: 'A' } };
   const locks = new FakeLocks();
+  let tabs = 0;
   async function tab(open: (s: Session) => Promise<LeaderClient> = openLeader): Promise<TabClient> {
+    const name = `tab${++tabs}`;
     const client = await createTabClient({
       session,
       channel: createTabChannel(new BroadcastChannel(`tabs-${session.user.id}`) as unknown as ChannelLike),
@@ -61,13 +64,13 @@ function world() {
       logger: silentLogger,
       openLeader: open,
       createMirror: () => createMirrorDatabase(session.user.id),
-      sessionAlive: () => true,
-      onSignedOutElsewhere: () => {},
+      sessionAlive: options.sessionAlive ?? (() => true),
+      onSignedOutElsewhere: () => signedOut.push(name),
     });
     opened.push(client);
     return client;
   }
-  return { session, locks, tab };
+  return { session, locks, tab, signedOut };
 }
 
 async function referees(database: Database): Promise<string[]> {
@@ -189,5 +192,45 @@ describe('tabs of one user share one writer', () => {
     expect(await referees(second.database)).toEqual(['Never written', 'Saved but never acknowledged']);
     await second.close();
     expect(await onDisk(session.user.id)).toEqual(['Never written', 'Saved but never acknowledged']);
+  });
+
+  it('the writer lets go of the lock only after its last save', async () => {
+    const { session, locks, tab } = world();
+    let closing = false;
+    let heldWhileClosing: boolean | null = null;
+    const first = await tab(async (s) => {
+      const leader = await openLeader(s);
+      return Object.assign(Object.create(leader) as LeaderClient, {
+        async close() {
+          closing = true;
+          await leader.close();
+          heldWhileClosing = locks.isHeld(`aideepref-db-${s.user.id}`);
+        },
+      });
+    });
+    const second = await tab();
+    await ask(second, 'Last');
+    await first.close();
+    expect(closing).toBe(true);
+    expect(heldWhileClosing).toBe(true);
+    await eventually(async () => expect(second.role()).toBe('leader'));
+    expect(await referees(second.database)).toEqual(['Last']);
+    await second.close();
+    expect(await onDisk(session.user.id)).toEqual(['Last']);
+  });
+
+  it('signing out in one tab makes the others leave; none takes over a signed-out database', async () => {
+    let alive = true;
+    const { session, tab, signedOut } = world({ sessionAlive: () => alive });
+    const first = await tab();
+    await tab();
+    await tab();
+    // What auth.signOut does: the session goes, the tab closes, the others hear it.
+    alive = false;
+    await first.close();
+    const channel = new BroadcastChannel(`tabs-${session.user.id}`);
+    channel.postMessage({ type: 'signed-out', v: 1 });
+    channel.close();
+    await eventually(async () => expect(signedOut.sort()).toEqual(['tab2', 'tab3']));
   });
 });

@@ -80,6 +80,13 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
   const { channel, logger } = deps;
   const { leadership, leaderNow } = await claimLeadership(deps.locks, lockNameFor(deps.session.user.id));
   let closed = false;
+  // Several signs may say the same (the message, a takeover with no session): leave once.
+  let left = false;
+  const leave = () => {
+    if (left || closed) return;
+    left = true;
+    deps.onSignedOutElsewhere();
+  };
 
   if (leaderNow) {
     let leader: LeaderClient;
@@ -90,12 +97,18 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
       channel.close();
       throw error;
     }
-    const server = serveFollowers(channel, leader, deps.onSignedOutElsewhere);
+    const server = serveFollowers(channel, leader, leave);
     let closing: Promise<void> | null = null;
     return Object.assign(Object.create(leader) as LeaderClient, {
       role: (): TabRole => 'leader',
+      renewSession(next: Session) {
+        leader.renewSession(next);
+        // Followers keep it for the day one of them takes over.
+        channel.post({ type: 'session', session: next });
+      },
       close() {
         closing ??= (async () => {
+          closed = true;
           server.stop();
           try {
             await leader.close();
@@ -119,7 +132,7 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
   let leader: LeaderClient | null = null;
   let server: LeaderServer | null = null;
   const stopSignedOut = channel.subscribe((message) => {
-    if (message.type === 'signed-out' && !closed && !leader) deps.onSignedOutElsewhere();
+    if (message.type === 'signed-out' && !leader) leave();
   });
 
   // Set only once the lock is granted: close() must not wait for a lock it gave up.
@@ -132,7 +145,7 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
     if (closed) return;
     if (!deps.sessionAlive()) {
       logger.warn('tabs: the writer tab left after signing out; leaving too');
-      deps.onSignedOutElsewhere();
+      leave();
       return;
     }
     logger.warn('tabs: the writer tab closed; this tab takes over');
@@ -143,7 +156,7 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
         return;
       }
       leader = opened;
-      server = serveFollowers(channel, opened, deps.onSignedOutElsewhere);
+      server = serveFollowers(channel, opened, leave);
     } catch (error) {
       // Keep the lock: another tab taking over would hit the same storage problem.
       logger.error('tabs: taking over as the writer failed', error);
