@@ -1,0 +1,71 @@
+/** The run's figures, summed over rounds and printed for the README's "Reliability" section. */
+import type { Figures } from './simulation';
+
+export interface Totals {
+  rounds: number;
+  seeds: string;
+  devicesPerRound: number;
+  steps: number;
+  writes: Record<string, number>;
+  faults: Record<string, number>;
+  maxSkewMinutes: number;
+  pushesCommitted: number;
+  pullsServed: number;
+  realtimeHints: number;
+  conflictsReported: number;
+  rejectedRecords: number;
+  referencesOnServer: number;
+  referencesDeleted: number;
+  writesLost: number;
+  orderAnomalies: number;
+  updatedAtDivergences: number;
+  replayReclamps: number;
+  simulatedMinutes: number;
+  elapsedSeconds: number;
+}
+
+export function sumFigures(all: Figures[]): Totals {
+  const add = (a: Record<string, number>, b: Record<string, number>) => {
+    for (const [k, v] of Object.entries(b)) a[k] = (a[k] ?? 0) + v;
+    return a;
+  };
+  const seeds = all.map((f) => f.seed);
+  return {
+    rounds: all.length,
+    seeds: seeds.length > 1 ? `${seeds[0]}..${seeds[seeds.length - 1]}` : String(seeds[0] ?? ''),
+    devicesPerRound: all[0]?.devices ?? 0,
+    steps: all.reduce((n, f) => n + f.steps, 0),
+    writes: all.reduce((a, f) => add(a, f.writes), {} as Record<string, number>),
+    faults: all.reduce((a, f) => add(a, f.faults), {} as Record<string, number>),
+    maxSkewMinutes: Math.max(0, ...all.map((f) => f.maxSkewMinutes)),
+    pushesCommitted: all.reduce((n, f) => n + f.pushesCommitted, 0),
+    pullsServed: all.reduce((n, f) => n + f.pullsServed, 0),
+    realtimeHints: all.reduce((n, f) => n + f.realtimeHints, 0),
+    conflictsReported: all.reduce((n, f) => n + f.conflictsReported, 0),
+    rejectedRecords: all.reduce((n, f) => n + f.rejectedRecords, 0),
+    referencesOnServer: all.reduce((n, f) => n + f.referencesOnServer, 0),
+    referencesDeleted: all.reduce((n, f) => n + f.referencesDeleted, 0),
+    writesLost: all.reduce((n, f) => n + f.writesLost, 0),
+    orderAnomalies: all.reduce((n, f) => n + f.orderAnomalies, 0),
+    updatedAtDivergences: all.reduce((n, f) => n + f.updatedAtDivergences, 0),
+    replayReclamps: all.reduce((n, f) => n + f.replayReclamps, 0),
+    simulatedMinutes: all.reduce((n, f) => n + f.simulatedMinutes, 0),
+    elapsedSeconds: Math.round(all.reduce((n, f) => n + f.elapsedMs, 0) / 1000),
+  };
+}
+
+export function formatFigures(t: Totals): string {
+  const lines = [
+    'Reliability (seeded simulation)',
+    `  rounds ${t.rounds} (seeds ${t.seeds}), ${t.devicesPerRound} devices per round, ${t.steps} simulated steps, ${t.simulatedMinutes} simulated minutes, ${t.elapsedSeconds} s`,
+    `  user writes: ${Object.entries(t.writes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  faults injected: ${Object.entries(t.faults).map(([k, v]) => `${k} ${v}`).join(', ')}; clock skew up to ${t.maxSkewMinutes} min`,
+    `  pushes committed ${t.pushesCommitted}, pulls served ${t.pullsServed}, real-time hints ${t.realtimeHints}, conflicts reported ${t.conflictsReported}, records rejected ${t.rejectedRecords}`,
+    `  references at the end ${t.referencesOnServer} live, ${t.referencesDeleted} deleted`,
+    `  writes lost: ${t.writesLost}`,
+    `  open bugs, reported not failed: replayed pushes re-clamped over a newer write ${t.replayReclamps} columns` +
+      ` (repro-replayed-push-reclamped.ts); device updated_at != server after a no-op push ${t.updatedAtDivergences} rows (repro-noop-push-updated-at.ts)`,
+    `  columns whose survivor is not the newest user write (one updated_at per pushed record; includes the above): ${t.orderAnomalies}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,229 @@
+/**
+ * An independent oracle of CONTRACT §3, written from the contract's text and
+ * deliberately NOT from src/shared/merge.ts (which is what it checks).
+ *
+ * It replays every push the server committed, in commit order, and predicts
+ * per record whether it is rejected and what each column ends up as:
+ * - per column, the value with the latest effective updated_at wins; a tie
+ *   keeps what the server has;
+ * - effective updated_at = the time of receipt when the stamp is more than
+ *   60 s ahead of the server's clock;
+ * - a deletion wins over any update and is permanent;
+ * - the candidate creates (pending, no response), edits referee_name,
+ *   referee_email and message, and deletes; only the referee sets status,
+ *   response and responded_at; a user edits only their own name.
+ */
+
+const CANDIDATE_COLUMNS = ['referee_name', 'referee_email', 'message'];
+const REFEREE_COLUMNS = ['status', 'response', 'responded_at'];
+const REFERENCE_COLUMNS = ['user_id', ...CANDIDATE_COLUMNS, ...REFEREE_COLUMNS];
+const SKEW_LIMIT_MS = 60_000;
+
+export type Value = string | number | boolean | null;
+
+export interface OracleReference {
+  id: string;
+  deleted: boolean;
+  values: Record<string, Value>;
+  times: Record<string, number>;
+  /** Which push set each column last (for failure messages). */
+  setBy: Record<string, number>;
+  /** (step, referee_email) after every committed change of the address. */
+  addresses: { step: number; email: string }[];
+}
+
+export interface OracleUser {
+  id: string;
+  email: string;
+  name: string;
+  nameTime: number;
+  setBy: number;
+}
+
+export interface Pusher {
+  id: string;
+  email: string;
+}
+
+export interface PushedTable {
+  created?: Record<string, unknown>[];
+  updated?: Record<string, unknown>[];
+  deleted?: string[];
+}
+
+export interface CommittedPush {
+  index: number;
+  step: number;
+  device: string;
+  pusher: Pusher;
+  receivedAt: number;
+  changes: Record<string, PushedTable>;
+  /** `table/id` of the records the oracle predicts rejected (set once applied). */
+  rejected?: Set<string>;
+}
+
+function norm(column: string, value: unknown): Value {
+  if (value === undefined) return null;
+  if (column === 'message' && value === null) return '';
+  return value as Value;
+}
+
+/** The columns a pushed row changes: `_changed` when given, else every column present. */
+export function changedColumns(row: Record<string, unknown>, columns: readonly string[]): string[] {
+  const listed = typeof row._changed === 'string' && row._changed.trim() !== '' ? new Set(row._changed.split(',').map((c) => c.trim())) : null;
+  return columns.filter((c) => c in row && (!listed || listed.has(c)));
+}
+
+export interface OracleOptions {
+  /**
+   * CONTRACT §3 also says "pushing the same changes twice has the same effect
+   * as once". With this set, a stamp that was clamped keeps the time of its
+   * FIRST receipt when the same record arrives again with the same stamp (a
+   * replay after a lost response). Without it, every receipt clamps anew
+   * (what a per-push reading of the rule gives).
+   */
+  replayStableClamp?: boolean;
+}
+
+export class MergeOracle {
+  readonly references = new Map<string, OracleReference>();
+  readonly users = new Map<string, OracleUser>();
+  private readonly firstClamp = new Map<string, number>();
+
+  constructor(private readonly options: OracleOptions = {}) {}
+
+  addUser(user: { id: string; email: string; name: string }, at: number): void {
+    this.users.set(user.id, { ...user, nameTime: at, setBy: -1 });
+  }
+
+  /** Applies one committed push; returns the `table/id` of every record it predicts rejected. */
+  apply(push: CommittedPush): Set<string> {
+    const rejected = new Set<string>();
+    for (const [table, set] of Object.entries(push.changes)) {
+      const kinds: ['created' | 'updated', Record<string, unknown>[]][] = [
+        ['created', set.created ?? []],
+        ['updated', set.updated ?? []],
+      ];
+      for (const [kind, rows] of kinds) {
+        for (const row of rows) {
+          const ok =
+            table === 'references' ? this.writeReference(kind, row, push) : table === 'users' ? this.writeUser(kind, row, push) : false;
+          if (!ok) rejected.add(`${table}/${String(row.id)}`);
+        }
+      }
+      for (const id of set.deleted ?? []) {
+        const ok = table === 'references' ? this.deleteReference(id, push) : false;
+        if (!ok) rejected.add(`${table}/${id}`);
+      }
+    }
+    push.rejected = rejected;
+    return rejected;
+  }
+
+  private effective(id: string, stamp: unknown, receivedAt: number): number {
+    const t = Number(stamp);
+    if (t <= receivedAt + SKEW_LIMIT_MS) return t;
+    if (!this.options.replayStableClamp) return receivedAt;
+    const key = `${id}|${t}`;
+    const first = this.firstClamp.get(key);
+    if (first !== undefined) return first;
+    this.firstClamp.set(key, receivedAt);
+    return receivedAt;
+  }
+
+  private deleteReference(id: string, push: CommittedPush): boolean {
+    const ref = this.references.get(id);
+    if (!ref || ref.deleted) return true; // nothing to delete: accepted, changes nothing
+    if (ref.values.user_id !== push.pusher.id) return false;
+    ref.deleted = true;
+    return true;
+  }
+
+  private writeReference(kind: 'created' | 'updated', row: Record<string, unknown>, push: CommittedPush): boolean {
+    const id = String(row.id);
+    const t = this.effective(id, row.updated_at, push.receivedAt);
+    const ref = this.references.get(id);
+    if (!ref) {
+      // A create: only by the candidate for themselves, pending, without a response.
+      if (row.user_id !== push.pusher.id) return false;
+      if ((row.status ?? 'pending') !== 'pending') return false;
+      if (row.response !== undefined && row.response !== null && row.response !== '') return false;
+      if (row.responded_at !== undefined && row.responded_at !== null && row.responded_at !== 0) return false;
+      const fresh: OracleReference = { id, deleted: false, values: {}, times: {}, setBy: {}, addresses: [] };
+      for (const column of REFERENCE_COLUMNS) {
+        fresh.values[column] = column === 'responded_at' ? null : norm(column, row[column]);
+        fresh.times[column] = t;
+        fresh.setBy[column] = push.index;
+      }
+      fresh.addresses.push({ step: push.step, email: String(fresh.values.referee_email) });
+      this.references.set(id, fresh);
+      return true;
+    }
+    if (ref.deleted) return true; // deletion wins: accepted, changes nothing
+    const owner = ref.values.user_id === push.pusher.id;
+    const referee = ref.values.referee_email === push.pusher.email;
+    if (!owner && !referee) return false;
+    const wins = (column: string) => ref.times[column] === undefined || t > ref.times[column]!;
+    const accepted: [string, Value][] = [];
+    for (const column of changedColumns(row, REFERENCE_COLUMNS)) {
+      const value = norm(column, row[column]);
+      const allowed = (owner && CANDIDATE_COLUMNS.includes(column)) || (referee && REFEREE_COLUMNS.includes(column));
+      const wouldChange = value !== ref.values[column] && wins(column);
+      if (!allowed) {
+        // A replayed create carries every column; only a real attempt to change one is refused.
+        if (kind === 'created' || !wouldChange) continue;
+        return false;
+      }
+      if (column === 'status' && value === 'pending' && wouldChange) return false;
+      accepted.push([column, value]);
+    }
+    for (const [column, value] of accepted) {
+      if (!wins(column)) continue;
+      ref.values[column] = value;
+      ref.times[column] = t;
+      ref.setBy[column] = push.index;
+      if (column === 'referee_email') ref.addresses.push({ step: push.step, email: String(value) });
+    }
+    return true;
+  }
+
+  private writeUser(kind: 'created' | 'updated', row: Record<string, unknown>, push: CommittedPush): boolean {
+    const user = this.users.get(String(row.id));
+    if (!user || user.id !== push.pusher.id) return false;
+    void kind;
+    for (const column of changedColumns(row, ['email', 'name'])) {
+      if (column === 'email') {
+        if (String(row.email).toLowerCase() !== user.email) return false;
+        continue;
+      }
+      const t = this.effective(user.id, row.updated_at, push.receivedAt);
+      if (t > user.nameTime) {
+        user.name = String(row.name);
+        user.nameTime = t;
+        user.setBy = push.index;
+      }
+    }
+    return true;
+  }
+
+  /** References a user may see (CONTRACT "Who may see and change what"). */
+  visibleTo(user: Pusher): OracleReference[] {
+    return [...this.references.values()].filter(
+      (r) => !r.deleted && (r.values.user_id === user.id || r.values.referee_email === user.email),
+    );
+  }
+
+  /** Was `email` not the referee of `id` at `step` or at any time after it? */
+  addressedAwayFrom(id: string, email: string, step: number): boolean {
+    const ref = this.references.get(id);
+    if (!ref) return false;
+    let atStep: string | null = null;
+    for (const a of ref.addresses) {
+      if (a.step <= step) atStep = a.email;
+      else if (a.email !== email) return true;
+    }
+    return atStep !== null && atStep !== email;
+  }
+}
+
+export const ORACLE_REFERENCE_COLUMNS = REFERENCE_COLUMNS;
