@@ -1,0 +1,258 @@
+/**
+ * Server figures: push throughput and full pull (PGlite and PostgreSQL), each
+ * against raw SQL on the same engine; fan-out of one change to 1,000 sockets
+ * against a bare io.emit.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { failed, log, median, newReference, percentile, PG_URL, postgresAvailable, pullAll, push, result, ROOT, signup, startServer, tempDir, uid, type Result, type User } from './lib/common';
+
+const PUSH_RECORDS = 10_000;
+const PUSH_BATCH = 100;
+const PUSH_CLIENTS = 10;
+const REPEATS = 3;
+
+const COLUMNS = ['id', 'user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at', 'created_at', 'updated_at', 'is_deleted', 'col_times', 'col_seqs', 'seq', 'created_seq'];
+
+function batchesFor(user: User, count: number): Record<string, unknown>[][] {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < count; i += PUSH_BATCH) {
+    batches.push(Array.from({ length: PUSH_BATCH }, (_, k) => newReference(user, `referee.${(i + k) % 89}@example.org`, i + k)));
+  }
+  return batches;
+}
+
+/** Runs `batches` through `send` from `clients` concurrent workers; records per second. */
+async function concurrently<T>(batches: T[], clients: number, send: (batch: T, worker: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, w) => {
+      while (next < batches.length) await send(batches[next++]!, w);
+    }),
+  );
+  return (batches.length * PUSH_BATCH) / ((performance.now() - started) / 1000);
+}
+
+interface RawDb {
+  query(sql: string, params: unknown[], worker: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const MIGRATION = () => import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'drizzle/0000_init.sql'), 'utf8').split('--> statement-breakpoint'));
+
+async function rawPglite(): Promise<RawDb> {
+  const dir = tempDir('pglite-floor');
+  const db = new PGlite(dir);
+  await db.waitReady;
+  for (const statement of await MIGRATION()) if (statement.trim()) await db.exec(statement);
+  return {
+    query: (sql, params) => db.query(sql, params),
+    async close() {
+      await db.close();
+      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function rawPostgres(): Promise<RawDb> {
+  const schema = `bench_floor_${uid()}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  const pool = new pg.Pool({ connectionString: PG_URL, max: PUSH_CLIENTS, options: `-c search_path="${schema}"` });
+  const c = await pool.connect();
+  for (const statement of await MIGRATION()) if (statement.trim()) await c.query(statement);
+  c.release();
+  return {
+    query: (sql, params) => pool.query(sql, params),
+    async close() {
+      await pool.end();
+      await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** The floor: raw multi-row INSERT … ON CONFLICT of the same rows, same batching and concurrency. */
+async function rawUpsert(db: RawDb, batches: Record<string, unknown>[][]): Promise<number> {
+  let seq = 1;
+  return concurrently(batches, PUSH_CLIENTS, async (batch, worker) => {
+    const params: unknown[] = [];
+    const tuples = batch.map((r) => {
+      const s = seq++;
+      const times = JSON.stringify({ referee_name: r.updated_at, referee_email: r.updated_at, message: r.updated_at, status: r.updated_at, response: r.updated_at, responded_at: r.updated_at });
+      const values = [r.id, r.user_id, r.referee_name, r.referee_email, r.message, r.status, r.response, r.responded_at, r.created_at, r.updated_at, false, times, times, s, s];
+      const start = params.length;
+      params.push(...values);
+      return `(${values.map((_, i) => `$${start + i + 1}`).join(',')})`;
+    });
+    const update = COLUMNS.filter((c) => c !== 'id').map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ');
+    await db.query(`INSERT INTO "references" (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')} ON CONFLICT ("id") DO UPDATE SET ${update}`, params, worker);
+  });
+}
+
+async function rawSelect(db: RawDb, userId: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i += 1) {
+    const t = performance.now();
+    await db.query(`SELECT * FROM "references" WHERE user_id = $1`, [userId], 0);
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function backendFigures(kind: 'pglite' | 'pg', staticDir: string): Promise<Result[]> {
+  const pushName = `push_records_per_s_${kind}`;
+  const pullName = `pull_10k_ms_${kind}`;
+  if (kind === 'pg') {
+    const why = await postgresAvailable();
+    if (why) return [failed(pushName, 'records/s', '>= 10000 and ratio >= 0.4', why), failed(pullName, 'ms', 'ratio <= 1.5', why)];
+  }
+  log(`${kind}: raw floor`);
+  const raw = kind === 'pglite' ? await rawPglite() : await rawPostgres();
+  const server = await startServer({ staticDir, postgres: kind === 'pg' });
+  try {
+    const user = await signup(server.url, 'Pusher');
+    // Warm-up (JIT, connection pools, plans) outside the timing, on both sides.
+    const warm = batchesFor(user, 1_000);
+    await rawUpsert(raw, warm);
+    await concurrently(batchesFor(user, 1_000), PUSH_CLIENTS, (b) => push(server.url, user, b));
+
+    const floorRates: number[] = [];
+    const rates: number[] = [];
+    for (let i = 0; i < REPEATS; i += 1) {
+      floorRates.push(await rawUpsert(raw, batchesFor(user, PUSH_RECORDS)));
+      const batches = batchesFor(user, PUSH_RECORDS);
+      log(`${kind}: push ${PUSH_RECORDS} in batches of ${PUSH_BATCH} from ${PUSH_CLIENTS} clients (${i + 1}/${REPEATS})`);
+      rates.push(await concurrently(batches, PUSH_CLIENTS, (b) => push(server.url, user, b)));
+    }
+    const pushRate = median(rates);
+    const pushFloor = median(floorRates);
+
+    // Pull: a user with exactly 10,000 references (pushed above by someone else is not visible to them).
+    const reader = await signup(server.url, 'Reader');
+    const readerBatches = batchesFor(reader, 10_000);
+    await concurrently(readerBatches, PUSH_CLIENTS, (b) => push(server.url, reader, b));
+    await rawUpsert(raw, readerBatches);
+    const floorPull = await rawSelect(raw, reader.id);
+    await pullAll(server.url, reader); // warm-up
+    const pulls: number[] = [];
+    for (let i = 0; i < REPEATS; i += 1) {
+      const t = performance.now();
+      const n = await pullAll(server.url, reader);
+      pulls.push(performance.now() - t);
+      if (n < 10_000) throw new Error(`pull returned ${n} entries, expected 10,001`);
+    }
+    return [
+      result(pushName, pushRate, 'records/s', pushFloor, '>= 10000 and ratio >= 0.4', (v, r) => v >= 10_000 && (r ?? 0) >= 0.4),
+      result(pullName, median(pulls), 'ms', floorPull, 'ratio <= 1.5', (_v, r) => r !== null && r <= 1.5),
+    ];
+  } finally {
+    await server.stop();
+    await raw.close();
+  }
+}
+
+function connectAll(url: string, count: number, token: string | null): Promise<Socket[]> {
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      new Promise<Socket>((res, rej) => {
+        const s = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(token ? { auth: { token } } : {}) });
+        s.once('connect', () => res(s));
+        s.once('connect_error', rej);
+      }),
+    ),
+  );
+}
+
+/** Per socket: ms from `trigger()` to the event's arrival; `changes` rounds. */
+async function deliveries(sockets: Socket[], event: string, changes: number, trigger: (i: number) => void): Promise<number[]> {
+  const all: number[] = [];
+  for (let i = 0; i < changes; i += 1) {
+    const arrived: number[] = [];
+    const done = new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`fan-out: only ${arrived.length} of ${sockets.length} sockets got ${event}`)), 30_000);
+      for (const s of sockets) {
+        s.once(event, () => {
+          arrived.push(performance.now());
+          if (arrived.length === sockets.length) {
+            clearTimeout(timer);
+            res();
+          }
+        });
+      }
+    });
+    const t0 = performance.now();
+    trigger(i);
+    await done;
+    all.push(...arrived.map((t) => t - t0));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return all;
+}
+
+export async function bareSocketServer(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['bench/lib/bare-socket-server.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((res, rej) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (m) res(Number(m[1]));
+    });
+    child.once('exit', (code) => rej(new Error(`bare socket server exited ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+async function fanoutFigure(staticDir: string): Promise<Result> {
+  const SOCKETS = 1_000;
+  const CHANGES = 5;
+  // Floor: bare io.emit to the same number of sockets, from another process.
+  const bare = await bareSocketServer();
+  let floor: number;
+  try {
+    const sockets = await connectAll(bare.url, SOCKETS, null);
+    const control = sockets[0]!;
+    floor = percentile(await deliveries(sockets, 'x', CHANGES, (i) => control.emit('go', { i, record: { id: 'x', referee_name: 'Referee' } })), 99);
+    for (const s of sockets) s.disconnect();
+  } finally {
+    bare.stop();
+  }
+  const server = await startServer({ staticDir });
+  try {
+    const user = await signup(server.url, 'Fanout');
+    log(`fan-out: connecting ${SOCKETS} sockets`);
+    const sockets = await connectAll(server.url, SOCKETS, user.token);
+    await push(server.url, user, [newReference(user, 'warm@example.org', 0)]);
+    await new Promise((r) => setTimeout(r, 500));
+    const times = await deliveries(sockets, 'reference:created', CHANGES, (i) => void push(server.url, user, [newReference(user, 'fan@example.org', i)]));
+    for (const s of sockets) s.disconnect();
+    return result('fanout_1000_p99_ms', percentile(times, 99), 'ms', floor, '<= 150', (v) => v <= 150);
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function serverFigures(staticDir: string): Promise<Result[]> {
+  const out: Result[] = [];
+  for (const kind of ['pglite', 'pg'] as const) {
+    try {
+      out.push(...(await backendFigures(kind, staticDir)));
+    } catch (error) {
+      const why = `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
+      log(why);
+      out.push(failed(`push_records_per_s_${kind}`, 'records/s', '>= 10000 and ratio >= 0.4', why), failed(`pull_10k_ms_${kind}`, 'ms', 'ratio <= 1.5', why));
+    }
+  }
+  try {
+    out.push(await fanoutFigure(staticDir));
+  } catch (error) {
+    out.push(failed('fanout_1000_p99_ms', 'ms', '<= 150', `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300)));
+  }
+  return out;
+}
