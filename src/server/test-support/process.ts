@@ -1,4 +1,8 @@
-/** Spawns `tsx src/server/main.ts` as a real process and waits until it listens. */
+/**
+ * Spawns src/server/main.ts as a real process and waits until it listens.
+ * Node itself runs the server (`node --import tsx`), not the tsx CLI: the CLI
+ * is a wrapper process, and a SIGKILL sent to it would leave the server running.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -10,10 +14,9 @@ export interface ServerProcess {
 }
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 
 export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
-  const child = spawn(TSX, ['src/server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
