@@ -63,7 +63,7 @@ describe.each([
   });
 
   it.skipIf(skip)('loses no acknowledged push', async () => {
-    const env =
+    const env: Record<string, string> =
       backend === 'pglite'
         ? { DATA_DIR: dataDir, JWT_SECRET: '', DATABASE_URL: '', REDIS_URL: '' }
         : { DATA_DIR: dataDir, JWT_SECRET: `secret-${schema}`, DATABASE_URL: DB!, DATABASE_SCHEMA: schema, REDIS_URL: '' };
