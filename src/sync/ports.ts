@@ -22,6 +22,8 @@ export interface PullResponse {
   timestamp: number;
   /** More entries remain after this page. */
   more?: boolean;
+  /** With `more`: how many entries remain after this page, when the server says. */
+  remaining?: number;
   /** The server's clock (`x-server-time` header) when it answered, if sent. */
   serverTime?: number;
 }

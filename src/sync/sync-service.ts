@@ -151,7 +151,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (initial) deps.onInitialProgress?.({ received: 0, total: null });
         const pulled = await pullAllPages(transport, since, (page, received) => {
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
-          if (initial) deps.onInitialProgress?.({ received, total: page.more ? null : received });
+          if (initial) deps.onInitialProgress?.({ received, total: page.more ? (page.remaining !== undefined ? received + page.remaining : null) : received });
         });
         result.pulled = pulled.received;
         return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };

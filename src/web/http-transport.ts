@@ -5,7 +5,7 @@
  * ask the user to sign in again), server (other statuses), protocol (bad shape).
  */
 import type { z } from 'zod';
-import { ErrorBodySchema, PullResponseSchema, PushResponseSchema, SERVER_TIME_HEADER } from '../shared/protocol';
+import { ErrorBodySchema, PullResponseSchema, PushResponseSchema, REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol';
 import { SyncError, SyncErrorCode } from '../sync/errors';
 import type { ChangeSet, PullResponse, PushResponse, Transport } from '../sync/ports';
 
@@ -84,7 +84,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const { body, response } = await request(`/api/sync/pull?${query}`, { method: 'GET' });
       const data = parse(PullResponseSchema, body, 'pull');
       const result: PullResponse = { changes: data.changes as unknown as ChangeSet, timestamp: data.timestamp };
-      if (data.more) result.more = true;
+      if (data.more) {
+        result.more = true;
+        const remaining = Number(response.headers.get(REMAINING_HEADER) ?? NaN);
+        if (Number.isInteger(remaining) && remaining >= 0) result.remaining = remaining;
+      }
       const serverTime = serverTimeOf(response);
       if (serverTime !== undefined) result.serverTime = serverTime;
       return result;

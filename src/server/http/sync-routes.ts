@@ -1,6 +1,6 @@
 /** GET /api/sync/pull and POST /api/sync/push (CONTRACT §3). Not rate limited. */
 import type { FastifyInstance } from 'fastify';
-import { PullQuerySchema, PushBodySchema, SERVER_TIME_HEADER } from '../../shared/protocol';
+import { PullQuerySchema, PushBodySchema, REMAINING_HEADER, SERVER_TIME_HEADER } from '../../shared/protocol';
 import type { TokenService } from '../auth/tokens';
 import type { Store } from '../store/types';
 import type { PublishChanges } from '../replication/events';
@@ -20,9 +20,10 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   app.get('/api/sync/pull', async (request, reply) => {
     const viewer = await requireViewer(request, deps.tokens, deps.store);
     const query = parseOr400(PullQuerySchema, request.query);
-    const result = await pullChanges(deps.store, viewer, query.since, query.limit);
+    const { response, remaining } = await pullChanges(deps.store, viewer, query.since, query.limit);
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
-    return result;
+    if (response.more) void reply.header(REMAINING_HEADER, String(remaining));
+    return response;
   });
 
   app.post('/api/sync/push', async (request, reply) => {

@@ -164,6 +164,21 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
     }
   });
 
+  it('says how many entries follow a cut page, for a progress bar', async () => {
+    const pager = await api.signup('Counted');
+    await api.push(pager, { references: { created: Array.from({ length: 10 }, () => newReference(pager, 'nobody@example.com')) } });
+    const remaining: (string | null)[] = [];
+    let cursor = 0;
+    for (;;) {
+      const res = await api.pull(pager, cursor, 4);
+      remaining.push(res.headers.get('x-sync-remaining'));
+      cursor = res.body.timestamp;
+      if (!res.body.more) break;
+    }
+    // 11 entries (the user's own row and 10 references) in pages of 4, 4 and 3.
+    expect(remaining).toEqual(['7', '3', null]);
+  });
+
   it('a cursor this database never issued starts over from the beginning', async () => {
     const res = await api.pull(cand, 10 ** 15);
     expect(res.status).toBe(200);

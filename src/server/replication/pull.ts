@@ -3,7 +3,13 @@ import type { PullResponse } from '../../shared/protocol';
 import type { Store, Viewer } from '../store/types';
 import { referenceToWire, userToWire } from './wire-rows';
 
-export async function pullChanges(store: Store, viewer: Viewer, since: number, limit: number): Promise<PullResponse> {
+export interface PullResult {
+  response: PullResponse;
+  /** Entries that follow this page (0 when it is the last). */
+  remaining: number;
+}
+
+export async function pullChanges(store: Store, viewer: Viewer, since: number, limit: number): Promise<PullResult> {
   const snap = await store.pull(viewer, since, limit);
   const changes: PullResponse['changes'] = {
     users: { created: [], updated: [], deleted: [] },
@@ -26,6 +32,6 @@ export async function pullChanges(store: Store, viewer: Viewer, since: number, l
   }
   const last = snap.entries[snap.entries.length - 1];
   // With more to come, continue right after the last entry returned; else from the snapshot's counter.
-  if (snap.more && last) return { changes, timestamp: last.seq, more: true };
-  return { changes, timestamp: snap.counter };
+  if (snap.more && last) return { response: { changes, timestamp: last.seq, more: true }, remaining: snap.remaining };
+  return { response: { changes, timestamp: snap.counter }, remaining: 0 };
 }

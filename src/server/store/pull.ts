@@ -34,11 +34,18 @@ interface EntryRow {
 }
 
 function entriesQuery(viewer: Viewer, since: number, limit: number) {
+  return sql`SELECT kind, tbl, id, seq, created FROM (${visibleEntries(viewer, since)}) e ORDER BY seq LIMIT ${limit + 1}`;
+}
+
+function countQuery(viewer: Viewer, since: number) {
+  return sql`SELECT count(*) AS n FROM (${visibleEntries(viewer, since)}) e`;
+}
+
+function visibleEntries(viewer: Viewer, since: number) {
   const s = sql`${since}::bigint`;
   // Tombstones and departures matter only to a client that has data already.
   const withDeletions = sql.raw(since > 0 ? "true" : "false");
   return sql`
-    SELECT kind, tbl, id, seq, created FROM (
       SELECT 'row' AS kind, 'users' AS tbl, u.id, u.seq, u.created_seq > ${s} AS created
         FROM users u WHERE u.id = ${viewer.id} AND u.seq > ${s}
       UNION ALL
@@ -58,10 +65,7 @@ function entriesQuery(viewer: Viewer, since: number, limit: number) {
       SELECT 'deleted', 'references', d.reference_id, d.seq, false
         FROM reference_departures d JOIN "references" r ON r.id = d.reference_id
         WHERE ${withDeletions} AND d.referee_email = ${viewer.email} AND d.seq > ${s}
-          AND r.user_id <> ${viewer.id} AND r.referee_email <> ${viewer.email}
-    ) e
-    ORDER BY seq
-    LIMIT ${limit + 1}`;
+          AND r.user_id <> ${viewer.id} AND r.referee_email <> ${viewer.email}`;
 }
 
 function rowsOf<T>(result: unknown): T[] {
@@ -77,6 +81,8 @@ export async function readPullSnapshot(db: Db, viewer: Viewer, since: number, li
       if (since > counter) since = 0;
       const raw = rowsOf<EntryRow>(await tx.execute(entriesQuery(viewer, since, limit)));
       const more = raw.length > limit;
+      // Counted only when a page is cut: a first sync can show "received of total" at the price of one scan.
+      const remaining = more ? Number(rowsOf<{ n: string | number }>(await tx.execute(countQuery(viewer, since)))[0]?.n ?? 0) - limit : 0;
       const entries: PullEntry[] = raw.slice(0, limit).map((r) => ({
         kind: r.kind === 'deleted' ? 'deleted' : 'row',
         table: r.tbl === 'users' ? 'users' : 'references',
@@ -96,7 +102,7 @@ export async function readPullSnapshot(db: Db, viewer: Viewer, since: number, li
         const part = refIds.slice(i, i + 1_000);
         for (const row of await tx.select().from(references).where(inArray(references.id, part))) refMap.set(row.id, row);
       }
-      return { counter, entries, more, users: userMap, references: refMap };
+      return { counter, entries, more, remaining, users: userMap, references: refMap };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

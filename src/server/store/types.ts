@@ -32,6 +32,8 @@ export interface PullSnapshot {
   entries: PullEntry[];
   /** True when entries beyond `limit` exist. */
   more: boolean;
+  /** How many entries follow this page in the same snapshot (0 without `more`). */
+  remaining: number;
   users: Map<string, StoredUser>;
   references: Map<string, StoredReference>;
 }
@@ -72,6 +74,8 @@ export interface WriteTx {
 
 export interface Store {
   readonly kind: DbKind;
+  /** Resolves when the database answers (within a few seconds); rejects otherwise. */
+  ping(): Promise<void>;
   findUserByEmail(email: string): Promise<StoredUser | null>;
   findUserById(id: string): Promise<StoredUser | null>;
   /** Reads one consistent snapshot: the counter and the changes after `since`. */
