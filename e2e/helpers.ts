@@ -16,8 +16,9 @@ export function newPerson(name: string): Person {
   return { name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${tag}@example.com`, password: 'correct horse battery' };
 }
 
-export async function signUp(page: Page, person: Person): Promise<void> {
-  await page.goto('/');
+/** `at`: the app's address; another server's origin for tests that run their own. */
+export async function signUp(page: Page, person: Person, at = '/'): Promise<void> {
+  await page.goto(at);
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill(person.name);
   await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
   await page.getByLabel('Password').fill(person.password);
@@ -25,8 +26,8 @@ export async function signUp(page: Page, person: Person): Promise<void> {
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
-export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
-  await page.goto('/');
+export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>, at = '/'): Promise<void> {
+  await page.goto(at);
   const switchToSignIn = page.getByRole('button', { name: 'Sign in', exact: true });
   // The sign-up form shows first on a fresh device; its switch button is named `Sign in` too.
   if (await page.getByRole('button', { name: 'Sign up' }).isVisible()) await switchToSignIn.click();
