@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createState, effectiveTime, mergeWrite, type IncomingWrite, type MergeState } from './merge';
+import { createState, effectiveTime, MAX_REMEMBERED_CLAMPS, mergeWrite, type IncomingWrite, type MergeState } from './merge';
 
 type Col = 'a' | 'b';
 const NOW = 1_000_000;
@@ -9,6 +9,7 @@ const base = (): MergeState<Col> => ({
   times: { a: 100, b: 100 },
   deleted: false,
   updatedAt: 100,
+  clamped: {},
 });
 const w = (changes: IncomingWrite<Col>['changes'], updatedAt: number, deleted = false): IncomingWrite<Col> => ({
   changes,
@@ -40,6 +41,35 @@ describe('mergeWrite: table', () => {
     expect(result.state.updatedAt).toBe(NOW);
     expect(result.state.times.a).toBe(NOW);
     expect(effectiveTime(NOW + 60_000, NOW)).toBe(NOW + 60_000);
+  });
+
+  it('a replayed clamped stamp counts as the time it was first clamped to', () => {
+    const first = mergeWrite(base(), w({ a: 'A' }, NOW + 1_800_000), NOW);
+    expect(first).toMatchObject({ time: NOW, clampRemembered: true, state: { clamped: { [NOW + 1_800_000]: NOW } } });
+    const later = mergeWrite(first.state, w({ a: 'B' }, NOW + 10_000), NOW + 10_000).state;
+    // Re-sent 20 s later (still clamped) and 40 min later (no longer clamped): the same time, it loses.
+    for (const receivedAt of [NOW + 20_000, NOW + 2_400_000]) {
+      const replay = mergeWrite(later, w({ a: 'A' }, NOW + 1_800_000), receivedAt);
+      expect(replay).toMatchObject({ time: NOW, changed: false, clampRemembered: false, columns: { a: 'server' } });
+      expect(replay.state.values.a).toBe('B');
+    }
+  });
+
+  it('a clamped create is remembered too; an unclamped stamp is not', () => {
+    const created = createState<Col>({ a: null, b: null }, w({ a: 'x' }, NOW + 120_000), NOW);
+    expect(created).toMatchObject({ time: NOW, clampRemembered: true, state: { clamped: { [NOW + 120_000]: NOW } } });
+    const plain = mergeWrite(base(), w({ a: 'x' }, NOW + 60_000), NOW);
+    expect(plain).toMatchObject({ time: NOW + 60_000, clampRemembered: false, state: { clamped: {} } });
+  });
+
+  it(`remembers at most ${MAX_REMEMBERED_CLAMPS} clamped stamps, the latest ones`, () => {
+    let state = base();
+    for (let i = 0; i < MAX_REMEMBERED_CLAMPS + 5; i += 1) {
+      state = mergeWrite(state, w({ a: `v${i}` }, NOW + 3_600_000 + i), NOW + i * 1_000).state;
+    }
+    const kept = Object.values(state.clamped).sort((x, y) => x - y);
+    expect(kept).toHaveLength(MAX_REMEMBERED_CLAMPS);
+    expect(kept[0]).toBe(NOW + 5_000);
   });
 
   it('deletion wins over a later update and stays', () => {
@@ -92,6 +122,20 @@ describe('mergeWrite: properties', () => {
         const twice = mergeWrite(once.state, x, NOW);
         expect(twice.state).toEqual(once.state);
         expect(twice.changed).toBe(false);
+      }),
+    );
+  });
+
+  it('a write re-sent later (clamped or not, writes of others in between) changes nothing', () => {
+    const anyTime = writeArb.chain((x) => fc.integer({ min: 0, max: NOW + 3_600_000 }).map((updatedAt) => ({ ...x, updatedAt })));
+    fc.assert(
+      fc.property(writesArb, anyTime, writesArb, fc.integer({ min: 0, max: 3_600_000 }), (before, x, between, delay) => {
+        const once = mergeWrite(apply(before), x, NOW).state;
+        const others = between.reduce((st, y) => mergeWrite(st, y, NOW + delay / 2).state, once);
+        const replay = mergeWrite(others, x, NOW + delay);
+        expect(visible(replay.state)).toEqual(visible(others));
+        expect(replay.state.updatedAt).toBe(others.updatedAt);
+        expect(replay.changed).toBe(false);
       }),
     );
   });

@@ -47,6 +47,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
         updatedAt: now,
         colTimes: { email: now, name: now },
         colSeqs: { email: seq, name: seq },
+        clampedStamps: {},
         seq,
         createdSeq: seq,
       };

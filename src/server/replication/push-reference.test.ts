@@ -23,6 +23,7 @@ const stored: StoredReference = {
   isDeleted: false,
   colTimes: { user_id: 100, referee_name: 100, referee_email: 100, message: 100, status: 100, response: 100, responded_at: 100 },
   colSeqs: { user_id: 5, referee_name: 5, referee_email: 5, message: 5, status: 5, response: 5, responded_at: 5 },
+  clampedStamps: {},
   seq: 5,
   createdSeq: 5,
 };
@@ -37,9 +38,12 @@ describe('decideReference', () => {
   const cases: Array<[string, typeof cand, 'created' | 'updated' | 'deleted', Record<string, unknown>, StoredReference | undefined, string]> = [
     ['candidate edits message', cand, 'updated', { message: 'x' }, stored, 'write'],
     ['candidate edits status', cand, 'updated', { status: 'completed' }, stored, 'rejected:forbidden'],
-    ['candidate replays status unchanged', cand, 'updated', { status: 'pending' }, stored, 'noop'],
-    ['candidate sends an older status (loses anyway)', cand, 'updated', { status: 'completed', updated_at: 50 }, stored, 'noop'],
-    ['candidate re-creates with a stale status', cand, 'created', { status: 'pending', message: 'x' }, { ...stored, status: 'completed', colTimes: { ...stored.colTimes, status: 150 } }, 'write'],
+    ['candidate replays status unchanged', cand, 'updated', { status: 'pending', updated_at: 100 }, stored, 'noop'],
+    // Accepted, and moved to a new cursor position: the row's updated_at (100) is not the pusher's.
+    ['candidate sends status unchanged, stamped later', cand, 'updated', { status: 'pending' }, stored, 'write'],
+    // Not rejected (it loses anyway), but the pusher's copy says "completed": told, it pulls the server's.
+    ['candidate sends an older status (loses anyway)', cand, 'updated', { status: 'completed', updated_at: 50 }, stored, 'write:server'],
+    ['candidate re-creates with a stale status', cand, 'created', { status: 'pending', message: 'x' }, { ...stored, status: 'completed', colTimes: { ...stored.colTimes, status: 150 } }, 'write:server'],
     ['referee completes', ref, 'updated', { status: 'completed', response: 'ok' }, stored, 'write'],
     ['referee back to pending', ref, 'updated', { status: 'pending', response: 'x' }, { ...stored, status: 'declined' }, 'rejected:invalid'],
     ['referee edits message', ref, 'updated', { message: 'x' }, stored, 'rejected:forbidden'],

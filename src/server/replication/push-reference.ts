@@ -7,10 +7,10 @@
  * replayed create (which carries status "pending" and every other column)
  * acceptable to the candidate again.
  */
-import { createState, effectiveTime, mergeWrite, type ColumnValue, type MergeState } from '../../shared/merge';
+import { createState, mergeWrite, timeOnRecord, type ColumnValue, type MergeState } from '../../shared/merge';
 import type { StoredReference, Viewer } from '../store/types';
 import { ID_TAKEN, reject, type Decision } from './decision';
-import { conflictOf } from './conflict';
+import { conflictOf, mustMove } from './conflict';
 import type { ParsedWrite, ReferenceColumn } from './record-input';
 
 export interface PushContext {
@@ -36,6 +36,7 @@ export function referenceState(row: StoredReference): MergeState<ReferenceColumn
     times: row.colTimes as Partial<Record<ReferenceColumn, number>>,
     deleted: row.isDeleted,
     updatedAt: row.updatedAt,
+    clamped: row.clampedStamps,
   };
 }
 
@@ -53,6 +54,7 @@ function rowFrom(base: StoredReference, state: MergeState<ReferenceColumn>): Sto
     isDeleted: state.deleted,
     updatedAt: state.updatedAt,
     colTimes: state.times as Record<string, number>,
+    clampedStamps: state.clamped,
   };
 }
 
@@ -78,8 +80,7 @@ function decideCreate(write: ParsedWrite<ReferenceColumn>, ctx: PushContext): De
     responded_at: null,
   };
   const changes = { ...v, responded_at: null };
-  const { state } = createState(defaults, { changes, updatedAt: write.updatedAt, deleted: false }, ctx.receivedAt);
-  const t = effectiveTime(write.updatedAt, ctx.receivedAt);
+  const { state, time: t } = createState(defaults, { changes, updatedAt: write.updatedAt, deleted: false }, ctx.receivedAt);
   const blank: StoredReference = {
     id: write.id,
     userId: ctx.viewer.id,
@@ -94,10 +95,13 @@ function decideCreate(write: ParsedWrite<ReferenceColumn>, ctx: PushContext): De
     isDeleted: false,
     colTimes: {},
     colSeqs: {},
+    clampedStamps: {},
     seq: 0,
     createdSeq: 0,
   };
-  return { type: 'write', row: rowFrom(blank, state), wonColumns: Object.keys(changes), dataChanged: true, conflict: null };
+  // A clamped stamp: the creator's copy says another updated_at; its pull at once brings the server's.
+  const conflict = t === write.updatedAt ? null : 'server';
+  return { type: 'write', row: rowFrom(blank, state), wonColumns: Object.keys(changes), dataChanged: true, conflict };
 }
 
 export function decideReference(
@@ -125,18 +129,25 @@ export function decideReference(
   }
 
   const stored = referenceState(existing);
-  const t = effectiveTime(parsed.updatedAt, ctx.receivedAt);
+  // The time this write counts as: a replayed stamp that was clamped keeps its first time.
+  const t = timeOnRecord(stored.clamped, parsed.updatedAt, ctx.receivedAt);
   const changes: Partial<Record<ReferenceColumn, ColumnValue>> = {};
+  /** A dropped column whose value differs from the server's: the pusher's copy is not the server's. */
+  let droppedDiffers = false;
   for (const [column, value] of Object.entries(parsed.changes) as [ReferenceColumn, ColumnValue][]) {
     const allowed = (isOwner && CANDIDATE_COLUMNS.has(column)) || (isReferee && REFEREE_COLUMNS.has(column));
-    const wouldChange = (stored.values[column] ?? null) !== (value ?? null) && t > (stored.times[column] ?? -1);
+    const differs = (stored.values[column] ?? null) !== (value ?? null);
+    const wouldChange = differs && t > (stored.times[column] ?? -1);
     if (!allowed) {
       // Dropped, not merged: even an unchanged value would advance the column's
       // time and make the rightful writer's older-but-real change lose.
       // A "created" record that already exists is a replay (its first push's
       // answer was lost): it carries every column, so stale values of columns
       // this user never set are not an attempt to change them.
-      if (!wouldChange || kind === 'created') continue;
+      if (!wouldChange || kind === 'created') {
+        droppedDiffers ||= differs;
+        continue;
+      }
       const who = REFEREE_COLUMNS.has(column) ? 'only the referee' : column === 'user_id' ? 'nobody' : 'only the candidate';
       return reject('forbidden', `${column}: ${who} may change it`);
     }
@@ -147,8 +158,8 @@ export function decideReference(
   }
 
   const merged = mergeWrite(stored, { changes, updatedAt: parsed.updatedAt, deleted: false }, ctx.receivedAt);
-  const conflict = conflictOf(merged.columns, existing.colSeqs, ctx.lastPulledAt);
-  if (!merged.changed && conflict !== 'server') return { type: 'noop' };
+  const conflict = droppedDiffers ? 'server' : conflictOf(merged, parsed.updatedAt, existing.colTimes, existing.colSeqs, ctx.lastPulledAt);
+  if (!mustMove(merged, parsed.updatedAt, conflict)) return { type: 'noop' };
   const wonColumns = Object.entries(merged.columns)
     .filter(([, o]) => o === 'local' || o === 'same')
     .map(([c]) => c);

@@ -4,7 +4,7 @@
  */
 import { mergeWrite, type ColumnValue, type MergeState } from '../../shared/merge';
 import type { StoredUser } from '../store/types';
-import { conflictOf } from './conflict';
+import { conflictOf, mustMove } from './conflict';
 import { ID_TAKEN, reject, type Decision } from './decision';
 import type { PushContext } from './push-reference';
 import type { ParsedWrite, UserColumn } from './record-input';
@@ -15,6 +15,7 @@ function userState(row: StoredUser): MergeState<UserColumn> {
     times: row.colTimes as Partial<Record<UserColumn, number>>,
     deleted: false,
     updatedAt: row.updatedAt,
+    clamped: row.clampedStamps,
   };
 }
 
@@ -37,13 +38,14 @@ export function decideUser(
     delete changes.email;
   }
   const merged = mergeWrite(userState(existing), { changes, updatedAt: parsed.updatedAt, deleted: false }, ctx.receivedAt);
-  const conflict = conflictOf(merged.columns, existing.colSeqs, ctx.lastPulledAt);
-  if (!merged.changed && conflict !== 'server') return { type: 'noop' };
+  const conflict = conflictOf(merged, parsed.updatedAt, existing.colTimes, existing.colSeqs, ctx.lastPulledAt);
+  if (!mustMove(merged, parsed.updatedAt, conflict)) return { type: 'noop' };
   const row: StoredUser = {
     ...existing,
     name: String(merged.state.values.name),
     updatedAt: merged.state.updatedAt,
     colTimes: merged.state.times as Record<string, number>,
+    clampedStamps: merged.state.clamped,
   };
   const wonColumns = Object.entries(merged.columns)
     .filter(([, o]) => o === 'local' || o === 'same')

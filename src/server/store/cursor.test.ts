@@ -36,6 +36,7 @@ describe.each(BACKENDS)('the cursor never passes an in-flight commit (%s)', (bac
       isDeleted: false,
       colTimes: {},
       colSeqs: {},
+      clampedStamps: {},
       seq,
       createdSeq: seq,
     };

@@ -3,6 +3,8 @@
  * extra columns are the server's merge and cursor bookkeeping:
  * - `col_times`: per data column, the `updated_at` of the write that set it;
  * - `col_seqs`: per data column, the cursor value of that write (conflict reporting);
+ * - `clamped_stamps`: stamps that arrived more than 60 s ahead → the time each was
+ *   taken as, so a replayed push counts as it did the first time (src/shared/merge.ts);
  * - `seq`: cursor value of the last write to the row (unique across all tables);
  * - `created_seq`: cursor value of the row's first write (created vs updated on pull).
  */
@@ -27,6 +29,7 @@ export const users = pgTable(
     updatedAt: ms('updated_at').notNull(),
     colTimes: jsonb('col_times').$type<Record<string, number>>().notNull(),
     colSeqs: jsonb('col_seqs').$type<Record<string, number>>().notNull(),
+    clampedStamps: jsonb('clamped_stamps').$type<Record<string, number>>().notNull().default({}),
     seq: ms('seq').notNull(),
     createdSeq: ms('created_seq').notNull(),
   },
@@ -49,6 +52,7 @@ export const references = pgTable(
     isDeleted: boolean('is_deleted').notNull(),
     colTimes: jsonb('col_times').$type<Record<string, number>>().notNull(),
     colSeqs: jsonb('col_seqs').$type<Record<string, number>>().notNull(),
+    clampedStamps: jsonb('clamped_stamps').$type<Record<string, number>>().notNull().default({}),
     seq: ms('seq').notNull(),
     createdSeq: ms('created_seq').notNull(),
   },

@@ -67,7 +67,14 @@ export function createWriteTx(tx: Db): WriteTx {
       for (const row of rows) {
         await tx
           .update(users)
-          .set({ name: row.name, updatedAt: row.updatedAt, colTimes: row.colTimes, colSeqs: row.colSeqs, seq: row.seq })
+          .set({
+            name: row.name,
+            updatedAt: row.updatedAt,
+            colTimes: row.colTimes,
+            colSeqs: row.colSeqs,
+            clampedStamps: row.clampedStamps,
+            seq: row.seq,
+          })
           .where(eq(users.id, row.id));
       }
     },
