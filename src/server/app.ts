@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { HealthResponse } from '../shared/protocol';
+import type { ErrorBody, HealthResponse } from '../shared/protocol';
 import { createTokenService } from './auth/tokens';
 import { authRoutes } from './http/auth-routes';
-import { handleError } from './http/errors';
+import { handleError, RETRY_AFTER_SECONDS, summarize, unavailableBody } from './http/errors';
 import { serveStatic } from './http/static-files';
 import { syncRoutes } from './http/sync-routes';
 import { attachRealtime, type AdapterFactory } from './realtime/socket-server';
@@ -36,6 +36,12 @@ export interface AppDeps {
   onPublish?: (events: ChangeEvent[]) => void;
 }
 
+/** GET /api/health with status 503: the contract's error body, plus `ok: false`. */
+export interface UnhealthyResponse extends ErrorBody {
+  ok: false;
+  db: Store['kind'];
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
@@ -50,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const realtime = attachRealtime(app.server, {
     store: deps.db,
     tokens,
+    onStoreError: (err) => app.log.warn({ err: summarize(err) }, 'socket handshake: database unavailable'),
     ...(deps.socketAdapter ? { adapter: deps.socketAdapter } : {}),
   });
   app.addHook('preClose', async () => realtime.close());
@@ -73,7 +80,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
 
-  app.get('/api/health', async (): Promise<HealthResponse> => ({ ok: true, db: deps.db.kind }));
+  // Asks the database: a load balancer or client must not route to a process that cannot reach it.
+  app.get('/api/health', async (request, reply): Promise<HealthResponse | UnhealthyResponse> => {
+    try {
+      await deps.db.ping();
+    } catch (err) {
+      request.log.warn({ err: summarize(err as Error) }, 'health: database unavailable');
+      void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+      return { ok: false, db: deps.db.kind, ...unavailableBody() };
+    }
+    return { ok: true, db: deps.db.kind };
+  });
   authRoutes(app, { store: deps.db, tokens, clock: deps.clock, rateLimit: deps.authRateLimit ?? 300 });
   syncRoutes(app, {
     store: deps.db,

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     ? await openStore({
         kind: 'postgres',
         url: config.databaseUrl,
+        onConnectionError: (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database connection lost'),
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
       })
     : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') });

@@ -1,9 +1,20 @@
 /**
  * Every error leaves as `{"error": {"code", "message"}}`. Bad input of any
- * kind maps to a 4xx here; only a bug reaches 500.
+ * kind maps to a 4xx here; a database that cannot be reached to 503 (the
+ * client retries; nothing was acknowledged); only a bug reaches 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../shared/protocol';
+import { isDatabaseUnavailable } from '../store/unavailable';
+
+/** Error code of a 503: the database is unreachable for now. */
+export const UNAVAILABLE = 'unavailable';
+/** Seconds a client should wait before retrying after a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+
+export function unavailableBody(): ErrorBody {
+  return errorBody(UNAVAILABLE, 'the database is unavailable; try again shortly');
+}
 
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -44,6 +55,11 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
     void reply.status(error.statusCode).send(errorBody(error.code, error.message));
     return;
   }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: summarize(error) }, 'database unavailable');
+    void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailableBody());
+    return;
+  }
   const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (status >= 400 && status < 500) {
     // Fastify's own 4xx (parse errors, body limit, media type, rate limit): safe to show.
@@ -58,7 +74,7 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
  * What a log may say about an unexpected error: database errors carry the
  * failed statement's parameters (record contents) after the first line.
  */
-function summarize(error: Error & { code?: unknown; cause?: unknown }): Record<string, unknown> {
+export function summarize(error: Error & { code?: unknown; cause?: unknown }): Record<string, unknown> {
   const firstLine = (text: string) => text.split('\n')[0]?.slice(0, 300);
   const cause = error.cause instanceof Error ? (error.cause as Error & { code?: unknown }) : undefined;
   return {

@@ -30,7 +30,13 @@ interface SocketData {
 
 export function attachRealtime(
   server: HttpServer,
-  deps: { store: Store; tokens: TokenService; adapter?: AdapterFactory },
+  deps: {
+    store: Store;
+    tokens: TokenService;
+    adapter?: AdapterFactory;
+    /** A handshake could not check its token (database unreachable). */
+    onStoreError?: (error: Error) => void;
+  },
 ): Realtime {
   const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(server, {
     serveClient: false,
@@ -46,7 +52,14 @@ export function attachRealtime(
         socket.data.viewer = viewer;
         next();
       },
-      () => next(new Error(UNAUTHORIZED_SOCKET_MESSAGE)),
+      (error: unknown) => {
+        // Not a bad token: the database did not answer. `unauthorized` would
+        // sign the user out, and any other connect_error stops the client's
+        // automatic reconnection; closing the transport lets it retry (with backoff).
+        deps.onStoreError?.(error instanceof Error ? error : new Error(String(error)));
+        socket.conn.close();
+        next(new Error('unavailable'));
+      },
     );
   });
 

@@ -9,7 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { readPullSnapshot } from './pull';
 import { users } from './tables';
 import { createWriteTx, lowerEmailEquals, type Db } from './write-tx';
@@ -23,6 +23,14 @@ export type StoreOptions =
       /** Use (and create) this schema instead of the connection's default: isolates test runs. */
       schema?: string;
       poolSize?: number;
+      /** How long a request waits for a new connection before it fails (and is answered 503). */
+      connectTimeoutMs?: number;
+      /**
+       * Told about connections that broke outside a query (PostgreSQL
+       * restarted, network cut). They are dropped from the pool; the next
+       * query opens a new one.
+       */
+      onConnectionError?: (error: Error) => void;
     };
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -30,9 +38,23 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.
 /** Any fixed number: serializes migrations of processes starting together on one database. */
 const MIGRATION_LOCK_KEY = 727_001;
 
+/** A health check must answer even when the database does not. */
+const PING_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('database ping timed out')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function storeOver(kind: DbKind, db: Db, close: () => Promise<void>): Store {
   return {
     kind,
+    async ping() {
+      await withTimeout(db.execute(sql`select 1`), PING_TIMEOUT_MS);
+    },
     async findUserByEmail(email) {
       const rows = await db.select().from(users).where(lowerEmailEquals(email)).limit(1);
       return rows[0] ?? null;
@@ -62,14 +84,24 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-async function openPostgres(url: string, schema: string | undefined, poolSize: number): Promise<Store> {
+async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>): Promise<Store> {
+  const { url, schema } = options;
+  const onError = options.onConnectionError ?? (() => undefined);
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max: options.poolSize ?? 10,
+    // Without a limit, a request waits forever for a database that does not answer.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Notices a peer that vanished without closing the connection.
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
   });
-  // A broken idle connection must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+  // An 'error' event without a listener kills the process. The pool listens on
+  // idle connections only: a connection checked out (between two statements of
+  // a transaction) that breaks emits 'error' on the client, so listen there too.
+  // The query in progress fails by itself and its request is answered 503.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -87,7 +119,5 @@ async function openPostgres(url: string, schema: string | undefined, poolSize: n
 }
 
 export function openStore(options: StoreOptions): Promise<Store> {
-  return options.kind === 'pglite'
-    ? openPglite(options.dataDir)
-    : openPostgres(options.url, options.schema, options.poolSize ?? 10);
+  return options.kind === 'pglite' ? openPglite(options.dataDir) : openPostgres(options);
 }

@@ -1,0 +1,128 @@
+import type { AddressInfo } from 'node:net';
+import { DrizzleQueryError } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app';
+import { openStore } from '../store/open-store';
+import type { Store } from '../store/types';
+import { isDatabaseUnavailable } from '../store/unavailable';
+import { TestClient, newReference, type TestUser } from '../test-support/client';
+import { request } from '../test-support/harness';
+
+const refused = () =>
+  new DrizzleQueryError('select 1', [], Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+
+describe('which errors mean the database is unreachable', () => {
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  it.each([
+    ['ECONNREFUSED (wrapped by Drizzle)', refused()],
+    ['a connection ended mid-query', new Error('Connection terminated unexpectedly')],
+    ['pg_terminate_backend', pgError('57P01', 'terminating connection due to administrator command')],
+    ['the server starting up', pgError('57P03', 'the database system is starting up')],
+    ['a connect timeout', new Error('timeout exceeded when trying to connect')],
+    ['a broken client reused', new Error('Client has encountered a connection error and is not queryable')],
+  ])('%s → unavailable', (_name, error) => expect(isDatabaseUnavailable(error)).toBe(true));
+
+  it.each([
+    ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['a unique violation', pgError('23505', 'duplicate key value violates unique constraint')],
+    ['a syntax error', new DrizzleQueryError('selec', [], pgError('42601', 'syntax error'))],
+    ['not an error', 'ECONNREFUSED'],
+  ])('%s → not unavailable', (_name, error) => expect(isDatabaseUnavailable(error)).toBe(false));
+});
+
+/** A store that fails like node-postgres with the database down, while `down` is set. */
+function switchable(store: Store): Store & { down: boolean } {
+  const wrapped = { down: false } as Store & { down: boolean };
+  for (const key of ['ping', 'findUserByEmail', 'findUserById', 'pull', 'write', 'close'] as const) {
+    (wrapped as unknown as Record<string, unknown>)[key] = (...args: unknown[]) =>
+      wrapped.down && key !== 'close' ? Promise.reject(refused()) : (store[key] as (...a: unknown[]) => unknown)(...args);
+  }
+  Object.defineProperty(wrapped, 'kind', { value: store.kind });
+  return wrapped;
+}
+
+describe('while the database is unreachable', () => {
+  let app: FastifyInstance;
+  let store: Store & { down: boolean };
+  let url: string;
+  let api: TestClient;
+  let user: TestUser;
+  beforeAll(async () => {
+    store = switchable(await openStore({ kind: 'pglite' }));
+    app = await buildApp({ db: store, clock: () => Date.now(), jwtSecret: 'unavailable-test-secret-unavailable', authRateLimit: 10_000 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    api = new TestClient(url);
+    user = await api.signup('Outage');
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  const unavailable = { error: { code: 'unavailable', message: expect.any(String) } };
+
+  it('health says so with 503, and ok again when it is back', async () => {
+    expect(await request(url, 'GET', '/api/health')).toMatchObject({ status: 200, body: { ok: true, db: 'pglite' } });
+    store.down = true;
+    try {
+      const res = await request(url, 'GET', '/api/health');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ ok: false, db: 'pglite', ...unavailable });
+    } finally {
+      store.down = false;
+    }
+    expect((await request(url, 'GET', '/api/health')).status).toBe(200);
+  });
+
+  it('every route answers 503 in the error shape, not 500, then works again', async () => {
+    store.down = true;
+    try {
+      const rec = newReference(user, 'someone@example.com');
+      const answers = await Promise.all([
+        api.pull(user),
+        api.push(user, { references: { created: [rec] } }),
+        request(url, 'POST', '/api/auth/login', { body: { email: user.email, password: 'password-123' } }),
+        request(url, 'POST', '/api/auth/signup', { body: { email: 'new-outage@example.com', name: 'N', password: 'password-123' } }),
+      ]);
+      for (const res of answers) {
+        expect(res.status).toBe(503);
+        expect(res.body).toEqual(unavailable);
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      }
+    } finally {
+      store.down = false;
+    }
+    expect((await api.pull(user)).status).toBe(200);
+    expect((await api.push(user, { references: { created: [newReference(user, 'x@example.com')] } })).status).toBe(200);
+  });
+
+  it('a socket is not told `unauthorized` (that signs the user out) and connects once the database is back', async () => {
+    // A user this process has not cached yet: the handshake needs the database.
+    const fresh = await api.signup('Socket');
+    store.down = true;
+    const errors: string[] = [];
+    const socket = io(url, {
+      auth: { token: fresh.token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 200,
+    });
+    socket.on('connect_error', (err) => errors.push(err.message));
+    try {
+      const attempts: number[] = [];
+      socket.io.on('reconnect_attempt', (n) => attempts.push(n));
+      await expect.poll(() => attempts.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      expect(socket.connected).toBe(false);
+      store.down = false;
+      await expect.poll(() => socket.connected, { timeout: 10_000 }).toBe(true);
+      expect(errors).not.toContain('unauthorized');
+    } finally {
+      store.down = false;
+      socket.close();
+    }
+  });
+});
