@@ -30,6 +30,8 @@ export interface AppDeps {
   staticDir?: string;
   /** Requests per minute per client address on /api/auth/* (at least 30 per CONTRACT). */
   authRateLimit?: number;
+  /** Lifetime of issued session tokens (default TOKEN_TTL_SECONDS, 30 days). */
+  tokenTtlSeconds?: number;
   /** Socket.IO adapter (Redis, to share events between processes). */
   socketAdapter?: AdapterFactory;
   /** Sees every event after the realtime layer sent it (tests, metrics). */
@@ -52,7 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler(handleError);
 
-  const tokens = createTokenService(deps.jwtSecret, deps.clock);
+  const tokens = createTokenService(deps.jwtSecret, deps.clock, deps.tokenTtlSeconds);
   const realtime = attachRealtime(app.server, {
     store: deps.db,
     tokens,

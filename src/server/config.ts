@@ -15,6 +15,18 @@ export interface ServerConfig {
   staticDir: string;
   logLevel: string;
   authRateLimit: number | undefined;
+  /** Session token lifetime in seconds (TOKEN_TTL); undefined = the default of auth/tokens.ts. */
+  tokenTtlSeconds: number | undefined;
+}
+
+const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** TOKEN_TTL: seconds, or a number with a unit s, m, h or d ("12h", "30d"). */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 60) throw new Error(`TOKEN_TTL must be at least 60 seconds ("3600", "12h", "30d"), got ${text}`);
+  return seconds;
 }
 
 /** Generated once and kept in DATA_DIR, so tokens stay valid across restarts. */
@@ -51,5 +63,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',
     authRateLimit: rate && Number.isFinite(rate) && rate >= 30 ? rate : undefined,
+    tokenTtlSeconds: env.TOKEN_TTL ? parseDuration(env.TOKEN_TTL) : undefined,
   };
 }

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     jwtSecret: config.jwtSecret,
     staticDir: config.staticDir,
     ...(config.authRateLimit ? { authRateLimit: config.authRateLimit } : {}),
+    ...(config.tokenTtlSeconds ? { tokenTtlSeconds: config.tokenTtlSeconds } : {}),
     ...(redis ? { socketAdapter: redis.adapter } : {}),
   });
   await app.listen({ port: config.port, host: config.host });

@@ -3,6 +3,11 @@ import { SignJWT, jwtVerify } from 'jose';
 
 const ALG = 'HS256';
 const ISSUER = 'aideepref';
+/**
+ * Default session lifetime. There is no refresh token: a device that stays
+ * offline longer than this must sign in again before its queued writes can
+ * be pushed (they stay queued), so it is long. Set TOKEN_TTL to change it.
+ */
 export const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 export interface TokenService {
@@ -11,7 +16,7 @@ export interface TokenService {
   verify(token: string): Promise<string | null>;
 }
 
-export function createTokenService(secret: string, clock: () => number): TokenService {
+export function createTokenService(secret: string, clock: () => number, ttlSeconds = TOKEN_TTL_SECONDS): TokenService {
   const key = new TextEncoder().encode(secret);
   return {
     issue(userId) {
@@ -21,7 +26,7 @@ export function createTokenService(secret: string, clock: () => number): TokenSe
         .setSubject(userId)
         .setIssuer(ISSUER)
         .setIssuedAt(now)
-        .setExpirationTime(now + TOKEN_TTL_SECONDS)
+        .setExpirationTime(now + ttlSeconds)
         .sign(key);
     },
     async verify(token) {
