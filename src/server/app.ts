@@ -68,6 +68,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
   });
 
+  // Helmet's defaults (script-src 'self' without 'unsafe-inline', script-src-attr 'none',
+  // object-src 'none', nosniff, Referrer-Policy no-referrer, …) plus: the app is never framed.
+  // The built index.html has no inline script (vite-plugin-pwa injectRegister: false);
+  // security-headers.test.ts checks both.
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: true,
@@ -75,9 +79,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         'connect-src': ["'self'", 'ws:', 'wss:'],
         'img-src': ["'self'", 'data:', 'blob:'],
         'worker-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
         'upgrade-insecure-requests': null,
       },
     },
+    xFrameOptions: { action: 'deny' },
     strictTransportSecurity: false,
   });
   await app.register(rateLimit, { global: false });
