@@ -78,9 +78,11 @@ export interface OracleOptions {
   /**
    * CONTRACT §3 also says "pushing the same changes twice has the same effect
    * as once". With this set, a stamp that was clamped keeps the time of its
-   * FIRST receipt when the same record arrives again with the same stamp (a
-   * replay after a lost response). Without it, every receipt clamps anew
-   * (what a per-push reading of the rule gives).
+   * FIRST accepted receipt when the same record arrives again with the same
+   * stamp (a replay after a lost response), even once the server clock has
+   * caught up with it. Without it, every receipt clamps anew (what a per-push
+   * reading of the rule gives; the simulation keeps such an oracle only to
+   * name that failure).
    */
   replayStableClamp?: boolean;
 }
@@ -120,15 +122,14 @@ export class MergeOracle {
     return rejected;
   }
 
-  private effective(id: string, stamp: unknown, receivedAt: number): number {
+  /** The time a write counts as; `accept()` once the record is accepted (a rejected one leaves no trace). */
+  private effective(id: string, stamp: unknown, receivedAt: number): { t: number; accept: () => void } {
     const t = Number(stamp);
-    if (t <= receivedAt + SKEW_LIMIT_MS) return t;
-    if (!this.options.replayStableClamp) return receivedAt;
     const key = `${id}|${t}`;
-    const first = this.firstClamp.get(key);
-    if (first !== undefined) return first;
-    this.firstClamp.set(key, receivedAt);
-    return receivedAt;
+    const first = this.options.replayStableClamp ? this.firstClamp.get(key) : undefined;
+    if (first !== undefined) return { t: first, accept: () => {} };
+    if (t <= receivedAt + SKEW_LIMIT_MS) return { t, accept: () => {} };
+    return { t: receivedAt, accept: () => void (this.options.replayStableClamp && this.firstClamp.set(key, receivedAt)) };
   }
 
   private deleteReference(id: string, push: CommittedPush): boolean {
@@ -141,7 +142,7 @@ export class MergeOracle {
 
   private writeReference(kind: 'created' | 'updated', row: Record<string, unknown>, push: CommittedPush): boolean {
     const id = String(row.id);
-    const t = this.effective(id, row.updated_at, push.receivedAt);
+    const { t, accept } = this.effective(id, row.updated_at, push.receivedAt);
     const ref = this.references.get(id);
     if (!ref) {
       // A create: only by the candidate for themselves, pending, without a response.
@@ -157,6 +158,7 @@ export class MergeOracle {
       }
       fresh.addresses.push({ step: push.step, email: String(fresh.values.referee_email) });
       this.references.set(id, fresh);
+      accept();
       return true;
     }
     if (ref.deleted) return true; // deletion wins: accepted, changes nothing
@@ -184,6 +186,7 @@ export class MergeOracle {
       ref.setBy[column] = push.index;
       if (column === 'referee_email') ref.addresses.push({ step: push.step, email: String(value) });
     }
+    accept();
     return true;
   }
 
@@ -191,18 +194,15 @@ export class MergeOracle {
     const user = this.users.get(String(row.id));
     if (!user || user.id !== push.pusher.id) return false;
     void kind;
-    for (const column of changedColumns(row, ['email', 'name'])) {
-      if (column === 'email') {
-        if (String(row.email).toLowerCase() !== user.email) return false;
-        continue;
-      }
-      const t = this.effective(user.id, row.updated_at, push.receivedAt);
-      if (t > user.nameTime) {
-        user.name = String(row.name);
-        user.nameTime = t;
-        user.setBy = push.index;
-      }
+    const { t, accept } = this.effective(user.id, row.updated_at, push.receivedAt);
+    const columns = changedColumns(row, ['email', 'name']);
+    if (columns.includes('email') && String(row.email).toLowerCase() !== user.email) return false;
+    if (columns.includes('name') && t > user.nameTime) {
+      user.name = String(row.name);
+      user.nameTime = t;
+      user.setBy = push.index;
     }
+    accept();
     return true;
   }
 

@@ -74,9 +74,9 @@ export interface Figures {
   writesLost: number;
   /** Columns whose survivor is not the newest user write (one updated_at per pushed record); reported, not failed. */
   orderAnomalies: number;
-  /** Device rows equal to the server's in data but not in updated_at; reported, not failed. */
+  /** Device rows whose updated_at is not the server's; each one fails the run. */
   updatedAtDivergences: number;
-  /** Columns where a replayed push, clamped again, overrode a newer write (open bug); reported, not failed. */
+  /** Columns where a replayed push, clamped again, overrode a newer write; each one fails the run. */
   replayReclamps: number;
   simulatedMinutes: number;
   elapsedMs: number;
@@ -131,8 +131,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
 
   const time = new SimTime(START_TIME);
   const disk = new SimDisk();
-  const oracle = new MergeOracle();
-  const strict = new MergeOracle({ replayStableClamp: true });
+  const oracle = new MergeOracle({ replayStableClamp: true });
+  const reclamping = new MergeOracle();
   const failures: string[] = [];
   const warnings: string[] = [];
   const trace: string[] = [];
@@ -213,7 +213,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const user = { ...res.body.user, token: res.body.token };
       users.push(user);
       oracle.addUser(user, time.now);
-      strict.addUser(user, time.now);
+      reclamping.addUser(user, time.now);
     }
     const userIndex = new Map(users.map((u, i) => [u.id, i]));
     perUser.forEach((count, i) => {
@@ -291,7 +291,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const actual = new Set<string>();
       for (const [table, list] of Object.entries(body.rejected ?? {})) for (const r of list) actual.add(`${table}/${r.id}`);
       figures.rejectedRecords += actual.size;
-      strict.apply({ ...push });
+      reclamping.apply({ ...push });
       const predicted = oracle.apply(push);
       for (const key of actual) if (!predicted.has(key)) fail(`push #${push.index} from ${req.device}: server rejected ${key}, the oracle accepts it (${exchange.text.slice(0, 300)})`);
       for (const key of predicted) if (!actual.has(key)) fail(`push #${push.index} from ${req.device}: the oracle rejects ${key}, the server accepted it`);
@@ -549,7 +549,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     if (!quiet) fail('heal: the devices did not become quiescent in 30 rounds');
     step = steps + 1;
 
-    const checked = await runChecks({ url, users, devices, oracle, strict, intents, pushes });
+    const checked = await runChecks({ url, users, devices, oracle, reclamping, intents, pushes });
     for (const f of checked.failures) fail(f);
     figures.referencesOnServer = checked.referencesOnServer;
     figures.referencesDeleted = [...oracle.references.values()].filter((r) => r.deleted).length;
