@@ -38,7 +38,10 @@ export function createDeviceProblems(): DeviceProblemsStore {
     hooks: {
       onDidOverwrite: () => update({ overwrittenByOtherTab: true }),
       onSetUpError: (error) => update({ storageError: `This browser is not saving your data on this device (${error.message}). Keep the app open until it has synced.` }),
-      onQuotaExceededError: () => update({ storageError: 'This device is out of storage space: new changes may not be saved. Free some space, then reload.' }),
+      onQuotaExceededError: () =>
+        update({ storageError: 'This device is out of storage space: new changes are kept only while the app is open and are sent to the server when it can be reached. Free some space before closing the app.' }),
+      onSaveError: (error) =>
+        update({ storageError: `Your latest changes could not be saved on this device (${error.message}). They are kept while the app is open and sent to the server when it can be reached.` }),
     },
   };
 }

@@ -18,6 +18,27 @@ function setup() {
 }
 
 describe('actions', () => {
+  it('a write the device cannot store is kept in memory and sent at once, not failed', async () => {
+    const store = new FakeStore();
+    const order: string[] = [];
+    const actions = createActions({
+      store,
+      clock: createHybridClock(() => 1_000),
+      persistence: {
+        saveNow: async () => {
+          order.push('save-failed');
+          throw new Error('QuotaExceededError');
+        },
+      },
+      userId: () => 'me',
+      afterWrite: () => order.push('sync-soon'),
+    });
+    const id = await actions.requestReference({ refereeName: 'Grace', refereeEmail: 'grace@example.com', message: '' });
+    expect(await store.read('references', id)).toMatchObject({ referee_name: 'Grace' });
+    expect(await store.outbox()).toEqual([expect.objectContaining({ recordId: id, operation: 'create' })]);
+    expect(order).toEqual(['save-failed', 'sync-soon']);
+  });
+
   it('normalizes like the server, writes, saves durably, then asks for a sync', async () => {
     const t = setup();
     const id = await t.actions.requestReference({ refereeName: '  Grace ', refereeEmail: ' Grace@Example.COM ', message: ' hi ' });

@@ -41,7 +41,14 @@ export function createActions(deps: ActionsDeps) {
 
   async function commit(write: Parameters<LocalStore['apply']>[0]): Promise<string> {
     const id = await store.apply(write);
-    await persistence.saveNow();
+    try {
+      await persistence.saveNow();
+    } catch {
+      // The write is shown and queued in memory but not on disk (the user was told why).
+      // Failing the action would invite a second submit; sending it is what saves it now.
+      deps.afterWrite();
+      return id;
+    }
     deps.afterWrite();
     return id;
   }

@@ -114,7 +114,11 @@ export interface Logger {
 
 /** Makes committed local writes survive a reload or a crash. */
 export interface Persistence {
-  /** Resolves once every write committed before the call is on disk; rejects loudly otherwise. */
+  /**
+   * Resolves once every write committed before the call is on disk. Rejects
+   * when the device cannot store it (e.g. storage full); the binding has told
+   * the user by then, so callers decide only what to do with the write.
+   */
   saveNow(): Promise<void>;
 }
 

@@ -245,7 +245,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         }
       }
       await saveClockOffset();
-      await deps.persistence.saveNow();
+      // What the server acknowledged is safe there even if this device cannot store it
+      // (storage full: the binding has told the user); the sync itself did succeed.
+      await deps.persistence.saveNow().catch((error: unknown) => logger.warn('sync: saving after the sync failed', error));
       return total;
     },
   };

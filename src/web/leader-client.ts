@@ -114,7 +114,13 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     },
   };
   const database = options.database ?? createDatabase(dbNameFor(session.user.id), hooks);
-  const persistence = options.persistence ?? createLokiPersistence(database);
+  const persistence =
+    options.persistence ??
+    createLokiPersistence(database, (error) => {
+      logger.error('saving to IndexedDB failed', error);
+      if (error.code === 'quota_exceeded') hooks.onQuotaExceededError?.(error);
+      else hooks.onSaveError?.(error);
+    });
   const store = createWatermelonStore(database, wall);
   const clock = createHybridClock(wall, await store.newestUpdatedAt());
   const storedOffset = Number(await store.getMeta(META_CLOCK_OFFSET));

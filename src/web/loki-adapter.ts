@@ -18,6 +18,8 @@ export interface LokiHooks {
   /** Another tab saved over this tab's data: this tab should reload. */
   onDidOverwrite?: () => void;
   onQuotaExceededError?: (error: Error) => void;
+  /** A save to IndexedDB failed for another reason: changes since are in memory only. */
+  onSaveError?: (error: Error) => void;
 }
 
 export function createLokiAdapter(dbName: string, hooks: LokiHooks = {}): LokiJSAdapter {

@@ -14,11 +14,23 @@ import type { Persistence } from '../sync/ports';
 export class PersistenceError extends Error {
   override name = 'PersistenceError';
   constructor(
-    readonly code: 'loki_path_missing' | 'save_failed',
+    readonly code: 'loki_path_missing' | 'save_failed' | 'quota_exceeded',
     message: string,
   ) {
     super(message);
   }
+}
+
+/** LokiJS hands over the failed transaction's event, or an error; the quota shows as either. */
+function isQuotaError(error: unknown): boolean {
+  const candidates = [error, (error as { target?: { error?: unknown } } | null)?.target?.error];
+  return candidates.some((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'QuotaExceededError');
+}
+
+function describeSaveError(error: unknown): string {
+  const inner = (error as { target?: { error?: { name?: string; message?: string } } } | null)?.target?.error;
+  if (inner) return `${inner.name ?? 'Error'}: ${inner.message ?? ''}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export interface LokiLike {
@@ -46,15 +58,24 @@ export function lokiOf(database: Database): LokiLike {
 export function saveLoki(loki: LokiLike): Promise<void> {
   return new Promise((resolve, reject) => {
     loki.saveDatabase((error) => {
-      if (error) reject(new PersistenceError('save_failed', `saving to IndexedDB failed: ${String(error)}`));
-      else resolve();
+      if (!error) resolve();
+      else if (isQuotaError(error)) reject(new PersistenceError('quota_exceeded', `saving to IndexedDB failed: storage is full (${describeSaveError(error)})`));
+      else reject(new PersistenceError('save_failed', `saving to IndexedDB failed: ${describeSaveError(error)}`));
     });
   });
 }
 
-export function createLokiPersistence(database: Database): Persistence {
+/** `onFailure` hears every failed save, so the user learns of it wherever the save was asked for. */
+export function createLokiPersistence(database: Database, onFailure: (error: PersistenceError) => void = () => {}): Persistence {
   return {
-    saveNow: async () => saveLoki(lokiOf(database)),
+    async saveNow() {
+      try {
+        await saveLoki(lokiOf(database));
+      } catch (error) {
+        if (error instanceof PersistenceError) onFailure(error);
+        throw error;
+      }
+    },
   };
 }
 
