@@ -2,7 +2,11 @@
  * One sync run: WatermelonDB's synchronize() (pull → apply → push → mark
  * acknowledged records synced), then the outbox settles against the result.
  *
- * - Pull pages while `more` is set and apply them in one write (pull-pages.ts).
+ * - An incremental pull folds its pages (usually one) into one write
+ *   (pull-pages.ts). A pull from 0 (first sync, recovery) applies each page
+ *   in its own synchronize() with that page's cursor: a page ends exactly
+ *   after one entry, so each is a safe place to stop, no single write holds
+ *   the screen for all of a large account, and a crash keeps what arrived.
  * - Pushed records the server rejects go back as `experimentalRejectedIds`:
  *   they stay unsynced, get sync_status 'error', and block nothing else.
  * - When the push reports a conflict the SERVER won, our local copy holds the
@@ -19,7 +23,8 @@ import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableCh
 import { isSyncedTable } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
 import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
-import { pullAllPages } from './pull-pages';
+import { SyncError, SyncErrorCode } from './errors';
+import { countChanges, pullAllPages } from './pull-pages';
 import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
 
 export const CONFLICT_LOG_LIMIT = 200;
@@ -47,11 +52,18 @@ export interface SyncServiceDeps {
   logger: Logger;
   /** Records per push request (default 1,000). */
   pushChunkSize?: number;
+  /**
+   * Entries per page, and so per local write, of a pull from 0 (default 2,000):
+   * one write of many thousands holds the main thread for a visible freeze.
+   */
+  firstSyncPageSize?: number;
   /** Progress of a pull from 0 (the first sync on this device). */
   onInitialProgress?: (progress: { received: number; total: number | null } | null) => void;
 }
 
 interface OnceResult {
+  /** The server has more after the page this run applied (paged pulls only). */
+  more: boolean;
   pulledIds: Set<string>;
   pulled: number;
   pushed: number;
@@ -97,6 +109,7 @@ export interface SyncService {
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { database, transport, store, clock, wall, logger } = deps;
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
+  const firstSyncPageSize = deps.firstSyncPageSize ?? 2_000;
 
   function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
     const out: Record<string, SyncTableChangeSet> = {};
@@ -138,8 +151,16 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return { wire, count };
   }
 
-  async function once(fromZero: boolean): Promise<OnceResult> {
-    const result: OnceResult = { pulledIds: new Set(), pulled: 0, pushed: 0, conflicts: [], rejected: {}, fullPull: false };
+  /** A pull from 0 in progress, page by page. */
+  interface Paging {
+    /** Shown to the user: the device had never synced. */
+    initial: boolean;
+    received: number;
+    total: number | null;
+  }
+
+  async function once(fromZero: boolean, paging: Paging | null): Promise<OnceResult> {
+    const result: OnceResult = { more: false, pulledIds: new Set(), pulled: 0, pushed: 0, conflicts: [], rejected: {}, fullPull: false };
     await synchronize({
       database,
       migrationsEnabledAtVersion: 1,
@@ -147,11 +168,24 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       pullChanges: async ({ lastPulledAt }): Promise<SyncPullResult> => {
         const since = fromZero ? 0 : (lastPulledAt ?? 0);
         result.fullPull = since === 0;
-        const initial = lastPulledAt == null;
-        if (initial) deps.onInitialProgress?.({ received: 0, total: null });
-        const pulled = await pullAllPages(transport, since, (page, received) => {
+        if (paging || since === 0) {
+          const p = paging ?? { initial: lastPulledAt == null, received: 0, total: null };
+          if (p.initial && p.received === 0) deps.onInitialProgress?.({ received: 0, total: null });
+          const page = await transport.pull(since, firstSyncPageSize);
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
-          if (initial) deps.onInitialProgress?.({ received, total: page.more ? (page.remaining !== undefined ? received + page.remaining : null) : received });
+          const count = countChanges(page.changes);
+          p.received += count;
+          p.total = page.more ? (page.remaining !== undefined ? p.received + page.remaining : p.total) : p.received;
+          if (p.initial) deps.onInitialProgress?.({ received: p.received, total: p.total });
+          result.pulled = count;
+          result.more = page.more === true;
+          // A server that says "more" without moving its cursor would make us loop forever.
+          if (result.more && page.timestamp <= since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
+          if (result.more) pagingState = p;
+          return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
+        }
+        const pulled = await pullAllPages(transport, since, (page) => {
+          if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
         });
         result.pulled = pulled.received;
         return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };
@@ -184,9 +218,33 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         return resolved;
       },
     });
-    deps.onInitialProgress?.(null);
     await store.settle(result.rejected);
     return result;
+  }
+
+  // Set by a paged pull that has more to come; read by pullThrough().
+  let pagingState: Paging | null = null;
+
+  /** once(), then the rest of a paged pull from 0, each page its own write. */
+  async function pullThrough(fromZero: boolean): Promise<OnceResult> {
+    pagingState = null;
+    try {
+      const result = await once(fromZero, null);
+      while (result.more) {
+        const paging: Paging | null = pagingState;
+        pagingState = null;
+        const next = await once(false, paging);
+        result.more = next.more;
+        result.pulled += next.pulled;
+        result.pushed += next.pushed;
+        result.conflicts.push(...next.conflicts);
+        for (const id of next.pulledIds) result.pulledIds.add(id);
+        for (const [table, rejections] of Object.entries(next.rejected)) (result.rejected[table] ??= []).push(...rejections);
+      }
+      return result;
+    } finally {
+      deps.onInitialProgress?.(null);
+    }
   }
 
   async function appendConflicts(conflicts: PushConflict[]) {
@@ -219,7 +277,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   return {
     async run() {
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
-      const first = await once(recovery);
+      const first = await pullThrough(recovery);
       if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
       const total: SyncRunResult = {
         pulled: first.pulled,
@@ -232,14 +290,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const lost = first.conflicts.filter((c) => c.winner === 'server');
       if (lost.length) {
         logger.debug('sync: push lost conflicts, pulling again', lost);
-        const follow = await once(false);
+        const follow = await pullThrough(false);
         total.pulled += follow.pulled;
         total.pushed += follow.pushed;
         await appendConflicts(follow.conflicts);
         const missing = lost.filter((c) => !follow.pulledIds.has(key(c.table, c.id)));
         if (missing.length) {
           // The winning write is older than our cursor: re-read everything once.
-          const full = await once(true);
+          const full = await pullThrough(true);
           total.pulled += full.pulled;
           total.fullPull = true;
         }

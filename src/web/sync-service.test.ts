@@ -56,7 +56,7 @@ describe('sync service', () => {
     expect(t.server.tables.has('sync_metadata')).toBe(false);
   });
 
-  it('pulls every page while `more` is set and applies them in one go', async () => {
+  it('pulls every page while `more` is set', async () => {
     const server = new FakeServer({ pageLimit: 2 });
     for (let i = 0; i < 5; i++) {
       server.serverWrite('references', {
@@ -82,6 +82,46 @@ describe('sync service', () => {
     expect((await raw(t.database, 'references', 'r0'))?.sync_status).toBe('synced');
     // The hybrid clock moved past every pulled updated_at.
     expect(t.clock.now()).toBeGreaterThan(5_000_004);
+  });
+
+  it('a pull from 0 applies each page in its own write: a failure part-way keeps the pages before it', async () => {
+    const server = new FakeServer({ pageLimit: 2 });
+    for (let i = 0; i < 5; i++) {
+      server.serverWrite('references', {
+        id: `p${i}`,
+        user_id: 'u1',
+        referee_name: `n${i}`,
+        referee_email: 'x@example.com',
+        message: '',
+        status: 'pending',
+        response: null,
+        responded_at: null,
+        created_at: 1,
+        updated_at: 5_000_000 + i,
+      });
+    }
+    let pulls = 0;
+    server.failNext = (kind) => (kind === 'pull' && ++pulls === 3 ? new Error('network lost on the third page') : null);
+    const progress: ({ received: number; total: number | null } | null)[] = [];
+    const t = setup(server);
+    const service = createSyncService({
+      database: t.database,
+      transport: server.transport(),
+      store: t.store,
+      clock: t.clock,
+      wall: () => 1_000_000,
+      persistence: noPersistence,
+      logger: silentLogger,
+      onInitialProgress: (p) => progress.push(p),
+    });
+    await expect(service.run()).rejects.toThrow('third page');
+    expect(await t.database.get('references').query().fetchCount()).toBe(4);
+    expect(progress).toEqual([{ received: 0, total: null }, { received: 2, total: null }, { received: 4, total: null }, null]);
+
+    await service.run();
+    // Resumed after the pages it kept, not from 0.
+    expect(server.log.filter((entry) => entry.startsWith('pull:'))).toEqual(['pull:0', 'pull:2', 'pull:4', 'pull:4']);
+    expect(await t.database.get('references').query().fetchCount()).toBe(5);
   });
 
   it('marks a rejected record as error, keeps its entry failed, and still syncs the others', async () => {

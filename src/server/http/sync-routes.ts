@@ -22,7 +22,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     const query = parseOr400(PullQuerySchema, request.query);
     const { response, remaining } = await pullChanges(deps.store, viewer, query.since, query.limit);
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
-    if (response.more) void reply.header(REMAINING_HEADER, String(remaining));
+    if (response.more && remaining !== null) void reply.header(REMAINING_HEADER, String(remaining));
     return response;
   });
 

@@ -5,8 +5,8 @@ import { referenceToWire, userToWire } from './wire-rows';
 
 export interface PullResult {
   response: PullResponse;
-  /** Entries that follow this page (0 when it is the last). */
-  remaining: number;
+  /** Entries that follow this page, when counted (the first page of a long pull from 0). */
+  remaining: number | null;
 }
 
 export async function pullChanges(store: Store, viewer: Viewer, since: number, limit: number): Promise<PullResult> {
@@ -33,5 +33,5 @@ export async function pullChanges(store: Store, viewer: Viewer, since: number, l
   const last = snap.entries[snap.entries.length - 1];
   // With more to come, continue right after the last entry returned; else from the snapshot's counter.
   if (snap.more && last) return { response: { changes, timestamp: last.seq, more: true }, remaining: snap.remaining };
-  return { response: { changes, timestamp: snap.counter }, remaining: 0 };
+  return { response: { changes, timestamp: snap.counter }, remaining: null };
 }

@@ -81,8 +81,8 @@ export async function readPullSnapshot(db: Db, viewer: Viewer, since: number, li
       if (since > counter) since = 0;
       const raw = rowsOf<EntryRow>(await tx.execute(entriesQuery(viewer, since, limit)));
       const more = raw.length > limit;
-      // Counted only when a page is cut: a first sync can show "received of total" at the price of one scan.
-      const remaining = more ? Number(rowsOf<{ n: string | number }>(await tx.execute(countQuery(viewer, since)))[0]?.n ?? 0) - limit : 0;
+      // Counted once, on the first page of a long pull from 0: a first sync shows "received of total" for one scan.
+      const remaining = more && since === 0 ? Number(rowsOf<{ n: string | number }>(await tx.execute(countQuery(viewer, since)))[0]?.n ?? 0) - limit : null;
       const entries: PullEntry[] = raw.slice(0, limit).map((r) => ({
         kind: r.kind === 'deleted' ? 'deleted' : 'row',
         table: r.tbl === 'users' ? 'users' : 'references',

@@ -32,8 +32,8 @@ export interface PullSnapshot {
   entries: PullEntry[];
   /** True when entries beyond `limit` exist. */
   more: boolean;
-  /** How many entries follow this page in the same snapshot (0 without `more`). */
-  remaining: number;
+  /** How many entries follow this page in the same snapshot: counted on the first page of a pull from 0 that has `more`, else null. */
+  remaining: number | null;
   users: Map<string, StoredUser>;
   references: Map<string, StoredReference>;
 }

@@ -70,7 +70,9 @@ export class FakeServer {
     return stored && !stored.deleted ? stored.row : undefined;
   }
 
-  pull(since: number, limit = this.pageLimit): PullResponse {
+  /** `pageLimit` is the server's maximum, as the real server clamps a larger `limit`. */
+  pull(since: number, requested = this.pageLimit): PullResponse {
+    const limit = Math.min(requested, this.pageLimit);
     const all: { table: string; stored: StoredRow }[] = [];
     for (const [table, rows] of this.tables) {
       for (const stored of rows.values()) if (stored.seq > since) all.push({ table, stored });
