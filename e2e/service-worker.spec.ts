@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
-import { itemWith, myReferences, newPerson, queuedRequests, requestReference, signUp, syncStatus, waitForServiceWorker } from './helpers';
+import { itemWith, myReferences, newPerson, queuedRequests, requestReference, requestsForMe, signIn, signUp, syncStatus, waitForServiceWorker } from './helpers';
 
 const QUEUE_TAG = 'workbox-background-sync:sync-outbox';
 const PERIODIC_TAG = 'aideepref-periodic-sync';
@@ -52,6 +52,46 @@ test('a push that fails on the network waits in the Background Sync queue and is
   await expect.poll(() => queuedRequests(page)).toBe(0);
   await expect.poll(syncNowCount).toBeGreaterThan(0);
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
+});
+
+test('the service worker delivers a queued push after every tab of the app is closed', async ({ browser }) => {
+  const referee = newPerson('Walt Worker');
+  const refereeContext = await browser.newContext();
+  await signUp(await refereeContext.newPage(), referee);
+  await refereeContext.close();
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUp(page, newPerson('Cole Closed'));
+  await waitForServiceWorker(page);
+  await expect(syncStatus(page)).toHaveText('Synced');
+  await context.route('**/api/sync/push', (route) => route.abort('internetdisconnected'));
+  await requestReference(page, { name: referee.name, email: referee.email }, 'Delivered by the worker alone');
+  await expect.poll(() => queuedRequests(page), { timeout: 20_000 }).toBe(1);
+
+  // No tab of the app is left; a blank page only gives the test a handle on the worker.
+  const blank = await context.newPage();
+  const origin = new URL(page.url()).origin;
+  const { cdp, registrationId } = await serviceWorkerCdp(context, blank);
+  await page.close();
+  await context.unroute('**/api/sync/push');
+  await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId: registrationId(), tag: QUEUE_TAG, lastChance: false });
+
+  // The server has it: the referee's own screen shows it, while the candidate's app is still closed.
+  const refereeAgain = await browser.newContext();
+  const refereePage = await refereeAgain.newPage();
+  await signIn(refereePage, referee);
+  const incoming = requestsForMe(refereePage).getByRole('listitem');
+  await expect(incoming).toHaveCount(1, { timeout: 30_000 });
+  await expect(incoming).toContainText('Delivered by the worker alone');
+  await refereeAgain.close();
+
+  // Back in the app: the same request once, synced.
+  const reopened = await context.newPage();
+  await reopened.goto('/');
+  await expect(syncStatus(reopened)).toHaveText('Synced', { timeout: 30_000 });
+  await expect(myReferences(reopened).getByRole('listitem')).toHaveCount(1);
+  await context.close();
 });
 
 test('periodic background sync is registered where permitted and wakes the page to sync', async ({ page, context }) => {
