@@ -61,6 +61,43 @@ describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {
     );
   }, 180_000);
 
+  it('answers 2xx or 4xx to random headers: tokens, content types, encodings, ids', async () => {
+    const [header, payload] = user.token.split('.');
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const token = fc.oneof(
+      fc.string(),
+      fc.constant(user.token),
+      fc.constant(`${header}.${payload}.`), // signature stripped
+      fc.constant(`${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`),
+      fc.constant(`${b64({ alg: 'HS256' })}.${b64({ sub: user.id, iss: 'aideepref', exp: 1 })}.${'x'.repeat(43)}`),
+      fc.string({ unit: 'binary', maxLength: 8 }).map((junk) => `${user.token}${junk}`),
+    );
+    const printable = (value: string) => value.replace(/[^\x20-\x7e]/g, '');
+    const headers = fc.record(
+      {
+        authorization: fc.oneof(token.map((t) => `Bearer ${t}`), token, fc.constant('Bearer'), fc.constant('Basic dXNlcjpwYXNz')),
+        'content-type': fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/octet-stream', ''),
+        'content-encoding': fc.constantFrom('gzip', 'br', 'identity', 'bogus'),
+        'x-request-id': fc.string({ maxLength: 300 }),
+        accept: fc.constantFrom('*/*', 'text/html', 'application/json', ''),
+        'accept-encoding': fc.constantFrom('gzip', 'br', 'deflate', 'identity;q=0', ''),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(endpoint, headers, fc.oneof(pushBody, fc.constant(undefined)), async ([method, path], h, body) => {
+        const clean = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, printable(v)]));
+        const res = await request(server.url, method!, path!, {
+          headers: clean,
+          ...(method === 'GET' || body === undefined ? {} : { raw: JSON.stringify(body) }),
+        });
+        expect(res.status, JSON.stringify({ method, path, clean })).toBeLessThan(500);
+        if (res.status >= 400) expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      }),
+      { numRuns: 200 },
+    );
+  }, 180_000);
+
   it('never fails on nearly valid records (own ids, real emails, odd values)', async () => {
     const ids = fc.oneof(fc.constantFrom('a1', 'a2', 'a3', user.id), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }));
     const nearly = fc.record(
