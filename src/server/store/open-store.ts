@@ -9,7 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { readPullSnapshot } from './pull';
 import { users } from './tables';
 import { createWriteTx, lowerEmailEquals, type Db } from './write-tx';
@@ -23,8 +23,10 @@ export type StoreOptions =
       /** Use (and create) this schema instead of the connection's default: isolates test runs. */
       schema?: string;
       poolSize?: number;
-      /** How long a request waits for a new connection before it fails (and is answered 503). */
+      /** How long opening a connection may take before it fails (and its request is answered 503). */
       connectTimeoutMs?: number;
+      /** How long a request may wait for a connection of the pool (busy under load) before it fails (503). */
+      acquireTimeoutMs?: number;
       /**
        * Told about connections that broke outside a query (PostgreSQL
        * restarted, network cut). They are dropped from the pool; the next
@@ -49,11 +51,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function storeOver(kind: DbKind, db: Db, close: () => Promise<void>): Store {
+function storeOver(kind: DbKind, db: Db, close: () => Promise<void>, ping: () => Promise<unknown>): Store {
   return {
     kind,
     async ping() {
-      await withTimeout(db.execute(sql`select 1`), PING_TIMEOUT_MS);
+      await withTimeout(ping(), PING_TIMEOUT_MS);
     },
     async findUserByEmail(email) {
       const rows = await db.select().from(users).where(lowerEmailEquals(email)).limit(1);
@@ -77,7 +79,7 @@ async function openPglite(dataDir: string | undefined): Promise<Store> {
   await client.waitReady;
   const db = drizzlePglite({ client });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return storeOver('pglite', db as unknown as Db, () => client.close());
+  return storeOver('pglite', db as unknown as Db, () => client.close(), () => client.query('select 1'));
 }
 
 function quoteIdent(name: string): string {
@@ -87,21 +89,37 @@ function quoteIdent(name: string): string {
 async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>): Promise<Store> {
   const { url, schema } = options;
   const onError = options.onConnectionError ?? (() => undefined);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    // Without a limit, a request waits forever for a database that does not answer.
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-    // Notices a peer that vanished without closing the connection.
-    keepAlive: true,
-    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
-  });
-  // An 'error' event without a listener kills the process. The pool listens on
-  // idle connections only: a connection checked out (between two statements of
-  // a transaction) that breaks emits 'error' on the client, so listen there too.
-  // The query in progress fails by itself and its request is answered 503.
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
+  const connectTimeout = options.connectTimeoutMs ?? 5_000;
+  // Without limits a request waits forever for a database that does not answer.
+  // pg-pool's connectionTimeoutMillis bounds both the wait for a free connection
+  // and the opening of a new one; the second is bounded tighter per client.
+  class Client extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeout });
+    }
+  }
+  const poolOf = (max: number, acquireTimeout: number) => {
+    const created = new pg.Pool({
+      Client,
+      connectionString: url,
+      max,
+      connectionTimeoutMillis: acquireTimeout,
+      // Notices a peer that vanished without closing the connection.
+      keepAlive: true,
+      ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    });
+    // An 'error' event without a listener kills the process. The pool listens on
+    // idle connections only: a connection checked out (between two statements of
+    // a transaction) that breaks emits 'error' on the client, so listen there too.
+    // The query in progress fails by itself and its request is answered 503.
+    created.on('error', onError);
+    created.on('connect', (client) => client.on('error', onError));
+    return created;
+  };
+  // Under load a request may queue for a while (clients give up after 30 s).
+  const pool = poolOf(options.poolSize ?? 10, options.acquireTimeoutMs ?? 20_000);
+  // Health asks on its own connection: it reports whether the database answers, not whether the pool is busy.
+  const healthPool = poolOf(1, connectTimeout);
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -115,7 +133,14 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
     client.release();
   }
   const db = drizzlePg({ client: pool });
-  return storeOver('postgres', db as unknown as Db, () => pool.end());
+  return storeOver(
+    'postgres',
+    db as unknown as Db,
+    async () => {
+      await Promise.all([pool.end(), healthPool.end()]);
+    },
+    () => healthPool.query('select 1'),
+  );
 }
 
 export function openStore(options: StoreOptions): Promise<Store> {
