@@ -14,6 +14,7 @@ export interface ServerProcess {
 }
 
 const ROOT = resolve(import.meta.dirname, '../../..');
+const OUTPUT_KEPT = 256 * 1024;
 
 export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
@@ -21,32 +22,44 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Pr
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The last OUTPUT_KEPT characters of stdout+stderr (a server under load logs every request).
   let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.length > 2 * OUTPUT_KEPT) out = out.slice(-OUTPUT_KEPT);
+  };
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   return new Promise((resolvePromise, reject) => {
+    let pending = '';
     const timer = setTimeout(() => {
       void stop('SIGKILL');
       reject(new Error(`server did not start in time:\n${out}`));
     }, timeoutMs);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    };
     const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const line of out.split('\n')) {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
         if (!line.includes('"server ready"')) continue;
         const { port } = JSON.parse(line) as { port: number };
         clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.off('exit', onExit);
         resolvePromise({ child, url: `http://127.0.0.1:${port}`, output: () => out, stop });
         return;
       }
     };
     child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
+    child.once('exit', onExit);
   });
 }

@@ -1,0 +1,667 @@
+/**
+ * npm run load: two server processes on one PostgreSQL (a fresh schema per
+ * run) and Redis, driven by simulated clients (half candidates, half
+ * referees) that sync like the real one: each action writes locally, then a
+ * sync pulls from the cursor (all pages) and pushes the outbox in
+ * WatermelonDB's shape; every real-time event asks for a sync. Clients are
+ * split across both processes, so events cross processes through Redis.
+ *
+ * It reports throughput and latency, then checks correctness: after the run
+ * every client pulls everything from 0, and that (and the copy it built from
+ * incremental pulls) must equal what the clients wrote and may see. Any HTTP
+ * error, rejected record, socket error or missing update exits 1.
+ *
+ * Environment: CLIENTS (200), DURATION seconds (60), THINK_MS mean pause
+ * between a client's actions (2000), DATABASE_URL or TEST_DATABASE_URL
+ * (postgres://postgres@127.0.0.1:5432/test), REDIS_URL (redis://127.0.0.1:6379),
+ * SEED (random).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import { spawnServer, type ServerProcess } from '../test-support/process';
+
+const env = process.env;
+const CLIENTS = Math.max(2, Number(env.CLIENTS || 200));
+const DURATION_MS = Number(env.DURATION || 60) * 1000;
+const THINK_MS = Number(env.THINK_MS || 2000);
+const DATABASE_URL = env.DATABASE_URL || env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = env.REDIS_URL || 'redis://127.0.0.1:6379';
+const PROCESSES = 2;
+/** Requests abort after this long (the real client uses 30 s). */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** After the last write, how long real-time events may still take to arrive. */
+const EVENT_GRACE_MS = 3_000;
+
+// ---------------------------------------------------------------- randomness
+let seed = Number(env.SEED || randomBytes(4).readUInt32LE(0));
+const SEED = seed;
+/** mulberry32: a reproducible choice sequence for a given SEED. */
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
+
+// ---------------------------------------------------------------- clock
+let lastStamp = 0;
+/** One monotonic clock for all simulated devices: every write has its own updated_at. */
+function stamp(): number {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  return lastStamp;
+}
+
+// ---------------------------------------------------------------- figures
+class Samples {
+  readonly values: number[] = [];
+  add(ms: number) {
+    this.values.push(ms);
+  }
+  quantile(q: number): number {
+    if (this.values.length === 0) return NaN;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  }
+}
+
+const figures = {
+  pushes: 0,
+  pushedRecords: 0,
+  pulls: 0,
+  pulledEntries: 0,
+  pushLatency: new Samples(),
+  pullLatency: new Samples(),
+  deliveryLatency: new Samples(),
+  conflicts: 0,
+  events: 0,
+};
+const errors: string[] = [];
+function error(message: string) {
+  if (errors.length < 1_000) errors.push(message);
+  else errors[999] = `… and more (${message})`;
+}
+
+// ---------------------------------------------------------------- wire types
+type Row = Record<string, unknown> & { id: string };
+interface TableChanges {
+  created: Row[];
+  updated: Row[];
+  deleted: string[];
+}
+type Changes = Record<string, TableChanges>;
+interface PullBody {
+  changes: Changes;
+  timestamp: number;
+  more?: boolean;
+}
+interface PushBody {
+  conflicts: Array<{ table: string; id: string; winner: 'server' | 'local' }>;
+  rejected: Record<string, Array<{ id: string; code: string; message: string }>>;
+}
+
+const REFERENCE_COLUMNS = ['user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at'] as const;
+const USER_COLUMNS = ['email', 'name'] as const;
+
+// ---------------------------------------------------------------- the oracle
+/**
+ * What every acknowledged write says the server must hold: per column the
+ * value with the latest updated_at (the contract's merge), a deletion wins.
+ * Acknowledgements are applied in whatever order they are processed here.
+ */
+class ModelRecord {
+  readonly columns = new Map<string, { value: unknown; at: number }>();
+  deleted = false;
+  set(values: Record<string, unknown>, at: number) {
+    for (const [column, value] of Object.entries(values)) {
+      const current = this.columns.get(column);
+      if (!current || at > current.at) this.columns.set(column, { value, at });
+    }
+  }
+  get(column: string): unknown {
+    return this.columns.get(column)?.value ?? null;
+  }
+  values(): Record<string, unknown> {
+    return Object.fromEntries([...this.columns].map(([c, v]) => [c, v.value]));
+  }
+}
+const model = {
+  references: new Map<string, ModelRecord>(),
+  users: new Map<string, ModelRecord>(),
+  /** `${refereeEmail} ${candidateId}`: the referee may see the candidate's users row. */
+  grants: new Set<string>(),
+  /** Writes the server said lost the merge: only answers to requests deleted meanwhile may. */
+  lostMerges: [] as Array<{ label: string; table: string; id: string }>,
+};
+const modelRecord = (table: 'references' | 'users', id: string) => {
+  let record = model[table].get(id);
+  if (!record) model[table].set(id, (record = new ModelRecord()));
+  return record;
+};
+
+/** A write a recipient's socket should be told about. */
+interface Expectation {
+  recipient: Client;
+  id: string;
+  deleted: boolean;
+  values: Record<string, unknown>;
+  sentAt: number;
+  acked: boolean;
+}
+const expectations = new Set<Expectation>();
+
+// ---------------------------------------------------------------- HTTP
+async function http<T>(method: string, url: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    const res = await fetch(url, {
+      method,
+      signal: controller.signal,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, body: parsed as T };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------- a simulated device
+interface PendingWrite {
+  table: 'references' | 'users';
+  kind: 'created' | 'updated' | 'deleted';
+  id: string;
+  /** The raw row as WatermelonDB pushes it (none for deletions). */
+  row?: Row;
+  /** Columns this write sets, and their values. */
+  values: Record<string, unknown>;
+  /** Its updated_at (deletions: when it was made). */
+  at: number;
+}
+
+const clientsByEmail = new Map<string, Client>();
+const clientsById = new Map<string, Client>();
+
+class Client {
+  user!: { id: string; email: string; name: string; token: string };
+  socket!: Socket;
+  cursor = 0;
+  pulledOnce = false;
+  readonly replica = { references: new Map<string, Row>(), users: new Map<string, Row>() };
+  outbox: PendingWrite[] = [];
+  private running: Promise<void> | null = null;
+  private again = false;
+  private counter = 0;
+  disconnects = 0;
+  /** Emails of the referees a candidate asks. */
+  referees: string[] = [];
+
+  constructor(
+    readonly index: number,
+    readonly role: 'candidate' | 'referee',
+    readonly base: string,
+  ) {}
+
+  get label() {
+    return `${this.role} ${this.index}`;
+  }
+
+  async signUp(): Promise<void> {
+    const name = `${this.role === 'candidate' ? 'Candidate' : 'Referee'} ${this.index}`;
+    const email = `${this.role}-${this.index}-${randomBytes(4).toString('hex')}@load.example.com`;
+    const res = await http<{ token: string; user: { id: string; email: string; name: string } }>('POST', `${this.base}/api/auth/signup`, null, {
+      email,
+      name,
+      password: 'load-test-password',
+    });
+    if (res.status !== 201) throw new Error(`${this.label}: sign-up answered ${res.status} ${JSON.stringify(res.body)}`);
+    this.user = { ...res.body.user, token: res.body.token };
+    modelRecord('users', this.user.id).set({ email: this.user.email, name: this.user.name }, 0);
+    clientsByEmail.set(this.user.email, this);
+    clientsById.set(this.user.id, this);
+  }
+
+  connect(): Promise<void> {
+    // As src/web/socket-realtime.ts: default transports (polling, then upgrade), reconnection on.
+    this.socket = io(this.base, { auth: { token: this.user.token }, reconnection: true, reconnectionDelay: 1_000, reconnectionDelayMax: 5_000, forceNew: true });
+    this.socket.on('disconnect', (reason) => {
+      if (!stopping) {
+        this.disconnects += 1;
+        error(`${this.label}: socket disconnected (${reason})`);
+      }
+    });
+    for (const name of ['reference:created', 'reference:updated', 'reference:deleted']) {
+      this.socket.on(name, (payload: { record: Row; timestamp: number }) => this.onEvent(name, payload.record));
+    }
+    return new Promise((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', (err) => reject(new Error(`${this.label}: connect_error ${err.message}`)));
+    });
+  }
+
+  private onEvent(name: string, record: Row) {
+    const now = performance.now();
+    figures.events += 1;
+    for (const e of expectations) {
+      if (e.recipient !== this || e.id !== record.id) continue;
+      const matches = e.deleted
+        ? name === 'reference:deleted'
+        : name !== 'reference:deleted' && Object.entries(e.values).every(([k, v]) => record[k] === v);
+      if (!matches) continue;
+      figures.deliveryLatency.add(now - e.sentAt);
+      expectations.delete(e);
+    }
+    // As the real client: an event is a hint to sync.
+    void this.sync();
+  }
+
+  /** Single flight: a sync asked for while one runs runs once more after it. */
+  sync(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pull();
+          await this.push();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async pull(): Promise<void> {
+    for (let page = 0; page < 1_000; page += 1) {
+      const started = performance.now();
+      let res: { status: number; body: PullBody };
+      try {
+        res = await http<PullBody>('GET', `${this.base}/api/sync/pull?since=${this.cursor}`, this.user.token);
+      } catch (err) {
+        error(`${this.label}: pull failed: ${(err as Error).message}`);
+        return;
+      }
+      figures.pullLatency.add(performance.now() - started);
+      figures.pulls += 1;
+      if (res.status !== 200) {
+        error(`${this.label}: pull answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        return;
+      }
+      for (const [table, c] of Object.entries(res.body.changes)) {
+        const target = this.replica[table as 'references' | 'users'];
+        if (!target) {
+          error(`${this.label}: pull returned table ${table}`);
+          continue;
+        }
+        for (const row of [...c.created, ...c.updated]) target.set(row.id, row);
+        for (const id of c.deleted) target.delete(id);
+        figures.pulledEntries += c.created.length + c.updated.length + c.deleted.length;
+      }
+      this.cursor = res.body.timestamp;
+      this.pulledOnce = true;
+      if (!res.body.more) return;
+    }
+  }
+
+  async push(): Promise<void> {
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    const changes: Changes = {};
+    for (const w of batch) {
+      const t = (changes[w.table] ??= { created: [], updated: [], deleted: [] });
+      if (w.kind === 'deleted') t.deleted.push(w.id);
+      else t[w.kind].push(w.row!);
+    }
+    const sentAt = performance.now();
+    const expected = batch.flatMap((w) => this.expect(w, sentAt));
+    let res: { status: number; body: PushBody };
+    try {
+      res = await http<PushBody>('POST', `${this.base}/api/sync/push`, this.user.token, { changes, lastPulledAt: this.pulledOnce ? this.cursor : null });
+    } catch (err) {
+      error(`${this.label}: push failed: ${(err as Error).message}`);
+      for (const e of expected) expectations.delete(e);
+      this.outbox.unshift(...batch);
+      return;
+    }
+    figures.pushLatency.add(performance.now() - sentAt);
+    if (res.status !== 200) {
+      error(`${this.label}: push answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      for (const e of expected) expectations.delete(e);
+      this.outbox.unshift(...batch);
+      return;
+    }
+    figures.pushes += 1;
+    figures.pushedRecords += batch.length;
+    for (const [table, list] of Object.entries(res.body.rejected)) {
+      for (const r of list) error(`${this.label}: ${table} ${r.id} rejected: ${r.code} ${r.message}`);
+    }
+    const lostMerge = new Set(res.body.conflicts.filter((c) => c.winner === 'server').map((c) => c.id));
+    figures.conflicts += res.body.conflicts.length;
+    for (const w of batch) {
+      if (lostMerge.has(w.id)) {
+        // Checked at the end: only an answer to a request its candidate deleted meanwhile may lose.
+        model.lostMerges.push({ label: this.label, table: w.table, id: w.id });
+        for (const e of expected) if (e.id === w.id) expectations.delete(e);
+        continue;
+      }
+      this.applyToModel(w);
+    }
+    for (const e of expected) e.acked = true;
+  }
+
+  /** The other party of a reference write must hear of it. */
+  private expect(w: PendingWrite, sentAt: number): Expectation[] {
+    if (w.table !== 'references') return [];
+    const ref = w.row ?? model.references.get(w.id)?.values();
+    if (!ref) return [];
+    const other = this.role === 'candidate' ? clientsByEmail.get(String(ref.referee_email)) : clientsById.get(String(ref.user_id));
+    if (!other || other === this) return [];
+    const e: Expectation = { recipient: other, id: w.id, deleted: w.kind === 'deleted', values: w.values, sentAt, acked: false };
+    expectations.add(e);
+    return [e];
+  }
+
+  private applyToModel(w: PendingWrite) {
+    const record = modelRecord(w.table, w.id);
+    if (w.kind === 'deleted') record.deleted = true;
+    else record.set(w.values, w.at);
+    if (w.kind === 'created') model.grants.add(`${String(w.values.referee_email)} ${this.user.id}`);
+  }
+
+  // ------------------------------------------------------------ actions (local writes)
+  private text(prefix: string) {
+    this.counter += 1;
+    return `${prefix} ${this.index}.${this.counter}`;
+  }
+
+  private write(w: PendingWrite) {
+    this.outbox.push(w);
+    const replica = this.replica[w.table];
+    if (w.kind === 'deleted') replica.delete(w.id);
+    else replica.set(w.id, { ...w.row!, _status: 'synced', _changed: '' });
+  }
+
+  private update(table: 'references' | 'users', base: Row, values: Record<string, unknown>) {
+    const at = stamp();
+    const row: Row = { ...base, ...values, updated_at: at, _status: 'updated', _changed: [...Object.keys(values), 'updated_at'].join(',') };
+    this.write({ table, kind: 'updated', id: base.id, row, values, at });
+  }
+
+  /** One user action, as the app's actions would write it. */
+  act(): void {
+    const r = random();
+    if (r < 0.05) {
+      const own = this.replica.users.get(this.user.id);
+      if (own) this.update('users', own, { name: this.text('Name') });
+      return;
+    }
+    if (this.role === 'candidate') {
+      const mine = [...this.replica.references.values()].filter((row) => row.user_id === this.user.id);
+      if (r < 0.45 || mine.length === 0) {
+        if (mine.length >= 8) return this.update('references', pick(mine)!, { message: this.text('Message') });
+        const at = stamp();
+        const values = {
+          user_id: this.user.id,
+          referee_name: `Referee of ${this.index}`,
+          referee_email: pick(this.referees)!,
+          message: this.text('Please vouch'),
+          status: 'pending',
+          response: null,
+          responded_at: null,
+        };
+        const id = `ld${randomBytes(8).toString('hex')}`;
+        const row: Row = {
+          id,
+          ...values,
+          server_id: null,
+          sync_status: 'pending',
+          last_synced_at: null,
+          created_at: at,
+          updated_at: at,
+          is_deleted: false,
+          _status: 'created',
+          _changed: '',
+        };
+        return this.write({ table: 'references', kind: 'created', id, row, values, at });
+      }
+      const target = pick(mine)!;
+      if (r < 0.55) return this.write({ table: 'references', kind: 'deleted', id: target.id, values: {}, at: stamp() });
+      if (r < 0.65) return this.update('references', target, { referee_name: this.text('Referee') });
+      return this.update('references', target, { message: this.text('Message') });
+    }
+    const asked = [...this.replica.references.values()].filter((row) => row.referee_email === this.user.email);
+    const pending = asked.filter((row) => row.status === 'pending');
+    const target = pick(pending.length > 0 && r < 0.8 ? pending : asked);
+    if (!target) return;
+    const at = stamp();
+    if (r < 0.25) return this.update('references', target, { status: 'declined', response: null, responded_at: at });
+    return this.update('references', target, { status: 'completed', response: this.text('Reference'), responded_at: at });
+  }
+
+  async run(until: number): Promise<void> {
+    while (performance.now() < until) {
+      await new Promise((res) => setTimeout(res, THINK_MS * (0.5 + random())));
+      if (performance.now() >= until) break;
+      this.act();
+      await this.sync();
+    }
+  }
+}
+
+let stopping = false;
+
+// ---------------------------------------------------------------- the check
+function comparable(row: Record<string, unknown>, columns: readonly string[]): string {
+  return JSON.stringify(columns.map((c) => row[c] ?? null));
+}
+
+function expectedFor(client: Client) {
+  const refs = new Map<string, string>();
+  for (const [id, r] of model.references) {
+    if (r.deleted) continue;
+    if (r.get('user_id') === client.user.id || r.get('referee_email') === client.user.email) refs.set(id, comparable(r.values(), REFERENCE_COLUMNS));
+  }
+  const users = new Map<string, string>();
+  for (const [id, u] of model.users) {
+    if (id === client.user.id || model.grants.has(`${client.user.email} ${id}`)) users.set(id, comparable(u.values(), USER_COLUMNS));
+  }
+  return { references: refs, users };
+}
+
+function diff(label: string, what: string, expected: Map<string, string>, actual: Map<string, Row>, columns: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const [id, value] of expected) {
+    const row = actual.get(id);
+    if (!row) problems.push(`${label}: ${what} ${id} missing`);
+    else if (comparable(row, columns) !== value) problems.push(`${label}: ${what} ${id} is ${comparable(row, columns)}, expected ${value}`);
+  }
+  for (const id of actual.keys()) if (!expected.has(id)) problems.push(`${label}: ${what} ${id} should not be there`);
+  return problems;
+}
+
+async function fullPull(client: Client): Promise<{ references: Map<string, Row>; users: Map<string, Row> }> {
+  const out = { references: new Map<string, Row>(), users: new Map<string, Row>() };
+  let cursor = 0;
+  for (let page = 0; page < 1_000; page += 1) {
+    const res = await http<PullBody>('GET', `${client.base}/api/sync/pull?since=${cursor}`, client.user.token);
+    if (res.status !== 200) throw new Error(`${client.label}: final pull answered ${res.status}`);
+    for (const [table, c] of Object.entries(res.body.changes)) {
+      const target = out[table as 'references' | 'users'];
+      for (const row of [...c.created, ...c.updated]) target.set(row.id, row);
+      for (const id of c.deleted) target.delete(id);
+    }
+    cursor = res.body.timestamp;
+    if (!res.body.more) break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- the run
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+function fmt(ms: number): string {
+  return Number.isNaN(ms) ? '-' : `${ms.toFixed(1)} ms`;
+}
+
+async function main(): Promise<number> {
+  const schema = `load_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  const servers: ServerProcess[] = [];
+  const clients: Client[] = [];
+  try {
+    console.log(`load: ${CLIENTS} clients, ${DURATION_MS / 1000} s, think ${THINK_MS} ms, ${PROCESSES} processes, schema ${schema}, seed ${SEED}`);
+    const serverEnv = {
+      DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL,
+      JWT_SECRET: `load-${randomBytes(24).toString('hex')}`,
+      AUTH_RATE_LIMIT: '1000000',
+    };
+    // One first, so the second does not race it on the migrations (they are serialized anyway).
+    servers.push(await spawnServer(serverEnv));
+    servers.push(...(await Promise.all(Array.from({ length: PROCESSES - 1 }, () => spawnServer(serverEnv)))));
+
+    for (let i = 0; i < CLIENTS; i += 1) {
+      const role = i % 2 === 0 ? 'candidate' : 'referee';
+      // Neighbours land on different processes, so most candidate–referee pairs span both.
+      clients.push(new Client(i, role, servers[Math.floor(i / 2) % PROCESSES]!.url));
+    }
+    await inBatches(clients, 10, (c) => c.signUp());
+    const refereeEmails = clients.filter((c) => c.role === 'referee').map((c) => c.user.email);
+    for (const c of clients) {
+      if (c.role !== 'candidate') continue;
+      const n = 2 + Math.floor(random() * 3);
+      while (c.referees.length < n) {
+        const email = pick(refereeEmails)!;
+        if (!c.referees.includes(email)) c.referees.push(email);
+      }
+    }
+    await inBatches(clients, 20, (c) => c.connect());
+    await inBatches(clients, 20, (c) => c.sync());
+    // Figures count the run only.
+    Object.assign(figures, { pushes: 0, pushedRecords: 0, pulls: 0, pulledEntries: 0, conflicts: 0, events: 0 });
+    for (const s of [figures.pushLatency, figures.pullLatency, figures.deliveryLatency]) s.values.length = 0;
+    console.log(`load: ${clients.length} clients signed up, connected and synced; running`);
+
+    const started = performance.now();
+    const until = started + DURATION_MS;
+    const loadAtStart = loadavg()[0]!;
+    const cpuAtStart = { self: process.cpuUsage(), servers: servers.map((s) => cpuSeconds(s.child.pid)) };
+    const progress = setInterval(() => {
+      const s = (performance.now() - started) / 1000;
+      console.log(`  ${s.toFixed(0)} s: ${figures.pushes} pushes, ${figures.pulls} pulls, ${figures.events} events, ${errors.length} errors`);
+    }, 10_000);
+    await Promise.all(clients.map((c) => c.run(until)));
+    clearInterval(progress);
+    const elapsed = (performance.now() - started) / 1000;
+    const selfCpu = process.cpuUsage(cpuAtStart.self);
+    const cpu = {
+      generator: (selfCpu.user + selfCpu.system) / 1e6,
+      servers: servers.map((s, i) => cpuSeconds(s.child.pid) - cpuAtStart.servers[i]!),
+    };
+    const loadAtEnd = loadavg()[0]!;
+
+    // Settle: every outbox pushed, every event delivered, every client pulled.
+    for (let round = 0; round < 5 && clients.some((c) => c.outbox.length > 0); round += 1) await Promise.all(clients.map((c) => c.sync()));
+    await new Promise((res) => setTimeout(res, EVENT_GRACE_MS));
+    stopping = true;
+    await Promise.all(clients.map((c) => c.sync()));
+
+    // Correctness: a full pull per client, and the incremental copy, against the oracle.
+    const problems: string[] = [];
+    for (const c of clients) if (c.outbox.length > 0) problems.push(`${c.label}: ${c.outbox.length} writes never acknowledged`);
+    await inBatches(clients, 20, async (c) => {
+      const expected = expectedFor(c);
+      const full = await fullPull(c);
+      problems.push(...diff(`${c.label} full pull`, 'reference', expected.references, full.references, REFERENCE_COLUMNS));
+      problems.push(...diff(`${c.label} full pull`, 'user', expected.users, full.users, USER_COLUMNS));
+      problems.push(...diff(`${c.label} incremental`, 'reference', expected.references, c.replica.references, REFERENCE_COLUMNS));
+      problems.push(...diff(`${c.label} incremental`, 'user', expected.users, c.replica.users, USER_COLUMNS));
+    });
+    for (const lost of model.lostMerges) {
+      if (!(lost.table === 'references' && model.references.get(lost.id)?.deleted)) problems.push(`${lost.label}: ${lost.table} ${lost.id} lost the merge`);
+    }
+    const missedEvents = [...expectations].filter((e) => e.acked);
+    for (const e of missedEvents.slice(0, 20)) problems.push(`${e.recipient.label}: no real-time event for ${e.deleted ? 'deletion of ' : ''}${e.id}`);
+
+    const live = [...model.references.values()].filter((r) => !r.deleted).length;
+    const disconnects = clients.reduce((n, c) => n + c.disconnects, 0);
+    const lines = [
+      '',
+      `load figures (${clients.length} clients: ${clients.length / 2} candidates, ${clients.length / 2} referees; ${PROCESSES} processes on PostgreSQL + Redis; ${elapsed.toFixed(1)} s)`,
+      `  push      ${figures.pushes} requests, ${(figures.pushes / elapsed).toFixed(1)} pushes/s, ${figures.pushedRecords} records, ${(figures.pushedRecords / elapsed).toFixed(1)} records/s; latency p50 ${fmt(figures.pushLatency.quantile(0.5))}, p99 ${fmt(figures.pushLatency.quantile(0.99))}`,
+      `  pull      ${figures.pulls} requests, ${(figures.pulls / elapsed).toFixed(1)} pulls/s, ${figures.pulledEntries} entries; latency p50 ${fmt(figures.pullLatency.quantile(0.5))}, p99 ${fmt(figures.pullLatency.quantile(0.99))}`,
+      `  real-time ${figures.deliveryLatency.values.length} deliveries to the other party (push sent → event received), p50 ${fmt(figures.deliveryLatency.quantile(0.5))}, p99 ${fmt(figures.deliveryLatency.quantile(0.99))}; ${missedEvents.length} missed`,
+      `  data      ${model.references.size} references written (${live} not deleted), ${figures.conflicts} conflicts reported, ${disconnects} socket disconnects`,
+      `  machine   CPU seconds during the run: servers ${cpu.servers.map((c) => c.toFixed(1)).join(' + ')}, this load generator ${cpu.generator.toFixed(1)}; load average (1 min) ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end (2 cores, shared)`,
+      `  check     ${errors.length} errors, ${problems.length} missed or wrong updates (full pull from 0 and incremental copy of every client vs what was written)`,
+    ];
+    console.log(lines.join('\n'));
+    for (const message of [...errors.slice(0, 20), ...problems.slice(0, 20)]) console.log(`  ! ${message}`);
+    console.log(
+      JSON.stringify({
+        clients: clients.length,
+        seconds: Number(elapsed.toFixed(1)),
+        pushesPerSecond: Number((figures.pushes / elapsed).toFixed(1)),
+        recordsPerSecond: Number((figures.pushedRecords / elapsed).toFixed(1)),
+        pullsPerSecond: Number((figures.pulls / elapsed).toFixed(1)),
+        pushP50: figures.pushLatency.quantile(0.5),
+        pushP99: figures.pushLatency.quantile(0.99),
+        pullP50: figures.pullLatency.quantile(0.5),
+        pullP99: figures.pullLatency.quantile(0.99),
+        deliveryP50: figures.deliveryLatency.quantile(0.5),
+        deliveryP99: figures.deliveryLatency.quantile(0.99),
+        errors: errors.length,
+        missed: problems.length,
+      }),
+    );
+    return errors.length === 0 && problems.length === 0 ? 0 : 1;
+  } finally {
+    stopping = true;
+    for (const c of clients) c.socket?.close();
+    await Promise.all(servers.map((s) => s.stop('SIGTERM')));
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error('load failed:', err);
+    process.exit(1);
+  },
+);
