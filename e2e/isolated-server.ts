@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { expect } from '@playwright/test';
  * its settings: the shared server of the other tests is never touched. It
  * serves the built dist/ on its own port (so its own origin and service
  * worker) with its own PGlite directory, which survives a kill and restart.
+ * With `ownDist`, it serves a copy of dist/ that the test may change (a deploy).
  */
 export class IsolatedServer {
   private process: ChildProcess | null = null;
@@ -22,9 +23,19 @@ export class IsolatedServer {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<IsolatedServer> {
+  /** The dist/ this server serves (a copy of its own with `ownDist`). */
+  get staticDir(): string {
+    return this.env.STATIC_DIR ?? 'dist';
+  }
+
+  static async start(options: { env?: Record<string, string>; ownDist?: boolean } = {}): Promise<IsolatedServer> {
     const root = mkdtempSync(join(tmpdir(), 'aideepref-isolated-'));
     const port = await freePort();
+    const env = { ...options.env };
+    if (options.ownDist) {
+      cpSync('dist', join(root, 'dist'), { recursive: true });
+      env.STATIC_DIR = join(root, 'dist');
+    }
     const server = new IsolatedServer(`http://127.0.0.1:${port}`, port, root, env);
     await server.restart();
     return server;

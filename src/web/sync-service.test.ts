@@ -38,6 +38,27 @@ async function raw(database: Database, table: string, id: string): Promise<Recor
   return found ? (found._raw as unknown as Record<string, unknown>) : null;
 }
 
+/** A fake server with pages of 2 holding `n` references of user u1, ids `<prefix>0`…; the pushing client's sync_status comes along. */
+function serverWithReferences(prefix: string, n: number): FakeServer {
+  const server = new FakeServer({ pageLimit: 2 });
+  for (let i = 0; i < n; i++) {
+    server.serverWrite('references', {
+      id: `${prefix}${i}`,
+      user_id: 'u1',
+      referee_name: `n${i}`,
+      referee_email: 'x@example.com',
+      message: '',
+      status: 'pending',
+      response: null,
+      responded_at: null,
+      created_at: 1,
+      updated_at: 5_000_000 + i,
+      sync_status: 'pending',
+    });
+  }
+  return server;
+}
+
 describe('sync service', () => {
   it('pushes a local create, acknowledges it and empties the outbox', async () => {
     const t = setup();
@@ -57,22 +78,7 @@ describe('sync service', () => {
   });
 
   it('pulls every page while `more` is set', async () => {
-    const server = new FakeServer({ pageLimit: 2 });
-    for (let i = 0; i < 5; i++) {
-      server.serverWrite('references', {
-        id: `r${i}`,
-        user_id: 'u1',
-        referee_name: `n${i}`,
-        referee_email: 'x@example.com',
-        message: '',
-        status: 'pending',
-        response: null,
-        responded_at: null,
-        created_at: 1,
-        updated_at: 5_000_000 + i,
-        sync_status: 'pending',
-      });
-    }
+    const server = serverWithReferences('r', 5);
     const t = setup(server);
     const result = await t.service.run();
     expect(result.pulled).toBe(5);
@@ -85,21 +91,7 @@ describe('sync service', () => {
   });
 
   it('a pull from 0 applies each page in its own write: a failure part-way keeps the pages before it', async () => {
-    const server = new FakeServer({ pageLimit: 2 });
-    for (let i = 0; i < 5; i++) {
-      server.serverWrite('references', {
-        id: `p${i}`,
-        user_id: 'u1',
-        referee_name: `n${i}`,
-        referee_email: 'x@example.com',
-        message: '',
-        status: 'pending',
-        response: null,
-        responded_at: null,
-        created_at: 1,
-        updated_at: 5_000_000 + i,
-      });
-    }
+    const server = serverWithReferences('p', 5);
     let pulls = 0;
     server.failNext = (kind) => (kind === 'pull' && ++pulls === 3 ? new Error('network lost on the third page') : null);
     const progress: ({ received: number; total: number | null } | null)[] = [];
