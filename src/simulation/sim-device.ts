@@ -44,7 +44,7 @@ class SwitchableNetwork implements NetworkStatus {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
-  recheck() {
+  async recheck() {
     // The simulation decides connectivity; a probe would report the same.
   }
   set(online: boolean) {

@@ -159,6 +159,37 @@ describe('sync engine', () => {
     expect(t.engine.state.getSnapshot()).toMatchObject({ pendingCount: 0, failedCount: 0, lastError: null });
   });
 
+  it('a server that answers 503 while its health check fails counts as offline: no retry is burned, its return syncs', async () => {
+    let down = true;
+    const t = setup(() => {
+      if (down) throw new SyncError('server', 'unavailable: the database cannot be reached', 503);
+      return OK;
+    });
+    // What the reachability probe finds while the server's database is down.
+    t.network.onRecheck = () => t.network.set(!down);
+    await t.store.apply({ table: 'references', operation: 'create', id: 'r1', at: 1, values: {} });
+    t.engine.start();
+    await t.timers.advance(120_000);
+    expect(t.trace).toEqual(['sync:0', 'offline-wait:0']);
+    expect(t.engine.state.getSnapshot()).toMatchObject({ online: false, failedCount: 0 });
+
+    down = false;
+    t.network.set(true);
+    await t.timers.advance(10);
+    expect(t.trace).toEqual(['sync:0', 'offline-wait:0', 'sync:120000']);
+  });
+
+  it('a 500 is a bug, not an outage: it is retried on the backoff schedule', async () => {
+    const t = setup(() => {
+      throw new SyncError('server', 'internal', 500);
+    });
+    t.network.onRecheck = () => t.network.set(false);
+    t.engine.start();
+    await t.timers.advance(1_500);
+    expect(t.trace).toEqual(['sync:0', 'retry:1000', 'sync:1000', 'retry:5000']);
+    expect(t.network.rechecks).toBe(0);
+  });
+
   it('does not sync while offline; a manual sync asks the network to re-probe', async () => {
     const t = setup(() => OK);
     t.network.set(false);

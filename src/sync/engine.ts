@@ -96,7 +96,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       trace('auth-expired');
       return;
     }
-    if (isSyncError(error) && error.code === SyncErrorCode.network) network.recheck();
+    // Nothing reached the server, or a proxy or the server says it is down for now (502-504):
+    // ask the probe, so an outage counts as offline and burns no retries.
+    const unreachable =
+      isSyncError(error) &&
+      (error.code === SyncErrorCode.network || (error.code === SyncErrorCode.server && [502, 503, 504].includes(error.status ?? 0)));
+    if (unreachable) await network.recheck();
     if (!network.getStatus().online) {
       // Time offline burns no retries: the reconnect triggers the next run.
       trace('offline-wait');
@@ -161,7 +166,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       scheduler.start();
     },
     syncNow: (reason = 'manual') => {
-      if (!network.getStatus().online) network.recheck();
+      if (!network.getStatus().online) void network.recheck();
       return request(reason);
     },
     async retryFailed() {

@@ -38,7 +38,7 @@ export function createNetworkStatus(deps: {
   // Optimistic until the first probe answers: a sync attempt is the better probe anyway.
   let reachable = true;
   let snapshot: NetworkSnapshot = { online: platformOnline && reachable };
-  let probing = false;
+  let probing: Promise<void> | null = null;
   let reprobe: unknown = null;
   let unsubscribe: (() => void) | null = null;
   let stopped = false;
@@ -55,22 +55,25 @@ export function createNetworkStatus(deps: {
     reprobe = null;
   }
 
-  async function runProbe() {
-    if (probing || stopped || !platformOnline) return;
-    probing = true;
-    clearReprobe();
-    let ok = false;
-    try {
-      ok = await probe();
-    } catch {
-      ok = false;
-    } finally {
-      probing = false;
-    }
-    if (stopped) return;
-    reachable = ok;
-    publish();
-    if (!ok && platformOnline) reprobe = timers.setTimeout(() => void runProbe(), reprobeMs);
+  /** One probe at a time: a caller during a probe waits for that one's answer. */
+  function runProbe(): Promise<void> {
+    if (stopped || !platformOnline) return Promise.resolve();
+    probing ??= (async () => {
+      clearReprobe();
+      let ok = false;
+      try {
+        ok = await probe();
+      } catch {
+        ok = false;
+      } finally {
+        probing = null;
+      }
+      if (stopped) return;
+      reachable = ok;
+      publish();
+      if (!ok && platformOnline) reprobe = timers.setTimeout(() => void runProbe(), reprobeMs);
+    })();
+    return probing;
   }
 
   return {
@@ -79,9 +82,7 @@ export function createNetworkStatus(deps: {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    recheck() {
-      void runProbe();
-    },
+    recheck: () => runProbe(),
     start() {
       stopped = false;
       unsubscribe = platform.subscribe((online) => {

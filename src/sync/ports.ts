@@ -102,8 +102,11 @@ export interface NetworkStatus {
   getStatus(): NetworkSnapshot;
   /** Calls `listener` after every change of `online`, never for repeats. */
   subscribe(listener: (status: NetworkSnapshot) => void): () => void;
-  /** Asks for a fresh probe (e.g. after a request failed); the result arrives through subscribe. */
-  recheck(): void;
+  /**
+   * Asks for a fresh probe (e.g. after a request failed); the result arrives
+   * through subscribe, and the promise resolves once getStatus() reflects it.
+   */
+  recheck(): Promise<void>;
 }
 
 export interface Logger {

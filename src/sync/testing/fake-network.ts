@@ -22,7 +22,7 @@ export class FakeNetwork implements NetworkStatus {
     };
   }
 
-  recheck() {
+  async recheck() {
     this.rechecks += 1;
     this.onRecheck?.();
   }
