@@ -1,7 +1,7 @@
 /** Stored rows as clients receive them (pull and socket events): data plus sync metadata. */
 import type { PulledReferenceRow, PulledUserRow } from '../../shared/protocol';
 import type { ReferenceStatus } from '../../shared/schema';
-import type { StoredReference, StoredUser } from '../store/types';
+import type { PulledReference, StoredUser } from '../store/types';
 
 export function userToWire(row: StoredUser): PulledUserRow {
   return {
@@ -17,7 +17,7 @@ export function userToWire(row: StoredUser): PulledUserRow {
   };
 }
 
-export function referenceToWire(row: StoredReference): PulledReferenceRow {
+export function referenceToWire(row: PulledReference): PulledReferenceRow {
   return {
     id: row.id,
     user_id: row.userId,

@@ -8,6 +8,11 @@ import type { references, users } from './tables';
 export type StoredUser = typeof users.$inferSelect;
 export type StoredReference = typeof references.$inferSelect;
 export type DbKind = 'pglite' | 'postgres';
+/** The columns of a reference that clients receive (no merge bookkeeping). */
+export type PulledReference = Pick<
+  StoredReference,
+  'id' | 'userId' | 'refereeName' | 'refereeEmail' | 'message' | 'status' | 'response' | 'respondedAt' | 'createdAt' | 'updatedAt'
+>;
 
 export interface Viewer {
   id: string;
@@ -35,7 +40,7 @@ export interface PullSnapshot {
   /** How many entries follow this page in the same snapshot: counted on the first page of a pull from 0 that has `more`, else null. */
   remaining: number | null;
   users: Map<string, StoredUser>;
-  references: Map<string, StoredReference>;
+  references: Map<string, PulledReference>;
 }
 
 export interface Grant {
