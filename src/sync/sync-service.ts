@@ -25,7 +25,7 @@ import type { HybridClock } from './hybrid-clock';
 import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
 import { SyncError, SyncErrorCode } from './errors';
 import { countChanges, pullAllPages } from './pull-pages';
-import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
+import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
 
 export const CONFLICT_LOG_LIMIT = 200;
 
@@ -171,7 +171,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (paging || since === 0) {
           const p = paging ?? { initial: lastPulledAt == null, received: 0, total: null };
           if (p.initial && p.received === 0) deps.onInitialProgress?.({ received: 0, total: null });
-          const page = await transport.pull(since, firstSyncPageSize);
+          const page = await pullPage(since);
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
           const count = countChanges(page.changes);
           p.received += count;
@@ -181,7 +181,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           result.more = page.more === true;
           // A server that says "more" without moving its cursor would make us loop forever.
           if (result.more && page.timestamp <= since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
-          if (result.more) pagingState = p;
+          if (result.more) {
+            pagingState = p;
+            prefetch(page.timestamp);
+          }
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
         const pulled = await pullAllPages(transport, since, (page) => {
@@ -225,9 +228,27 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   // Set by a paged pull that has more to come; read by pullThrough().
   let pagingState: Paging | null = null;
 
+  // The next page of a paged pull, asked for as soon as its cursor is known: the server
+  // reads page n+1 while this device writes page n (a first sync takes the longer of the
+  // two per page, not their sum). A failed request fails the run that reads it.
+  let prefetched: { since: number; page: Promise<PullResponse> } | null = null;
+
+  function prefetch(since: number): void {
+    const page = transport.pull(since, firstSyncPageSize);
+    page.catch(() => {}); // reported by the once() that awaits it; a run given up never reads it
+    prefetched = { since, page };
+  }
+
+  function pullPage(since: number): Promise<PullResponse> {
+    const ahead = prefetched;
+    prefetched = null;
+    return ahead && ahead.since === since ? ahead.page : transport.pull(since, firstSyncPageSize);
+  }
+
   /** once(), then the rest of a paged pull from 0, each page its own write. */
   async function pullThrough(fromZero: boolean): Promise<OnceResult> {
     pagingState = null;
+    prefetched = null;
     try {
       const result = await once(fromZero, null);
       while (result.more) {
@@ -243,6 +264,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       }
       return result;
     } finally {
+      prefetched = null;
       deps.onInitialProgress?.(null);
     }
   }

@@ -116,6 +116,32 @@ describe('sync service', () => {
     expect(await t.database.get('references').query().fetchCount()).toBe(5);
   });
 
+  it('a pull from 0 asks for the next page while it writes the current one', async () => {
+    const server = serverWithReferences('q', 5);
+    const t = setup(server);
+    const base = server.transport();
+    const storedWhenAsked: number[] = [];
+    const service = createSyncService({
+      database: t.database,
+      transport: {
+        ...base,
+        pull: async (since, limit) => {
+          storedWhenAsked.push(await t.database.get('references').query().fetchCount());
+          return base.pull(since, limit);
+        },
+      },
+      store: t.store,
+      clock: t.clock,
+      wall: () => 1_000_000,
+      persistence: noPersistence,
+      logger: silentLogger,
+    });
+    await service.run();
+    // Pages of 2: each next page was asked for before the previous one was written.
+    expect(storedWhenAsked).toEqual([0, 0, 2]);
+    expect(await t.database.get('references').query().fetchCount()).toBe(5);
+  });
+
   it('marks a rejected record as error, keeps its entry failed, and still syncs the others', async () => {
     const server = new FakeServer({
       reject: (_table, row) => (row.referee_name === 'Bad' ? { code: 'forbidden', message: 'not yours' } : null),
