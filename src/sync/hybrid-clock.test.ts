@@ -34,11 +34,20 @@ describe('hybrid clock', () => {
     expect(later).toBeLessThanOrEqual(serverNow + 1);
   });
 
-  it('a device 1 h ahead keeps its own (later) time; the server clamps it (CONTRACT §3)', () => {
-    const wall = () => SERVER_NOW + HOUR;
+  it('a device 1 h ahead stamps server time once a server answered, so the server need not clamp it', () => {
+    let serverNow = SERVER_NOW;
+    const wall = () => serverNow + HOUR;
     const clock = createHybridClock(wall);
-    clock.observeServerTime(SERVER_NOW);
-    expect(clock.now()).toBe(SERVER_NOW + HOUR);
+    expect(clock.now()).toBe(SERVER_NOW + HOUR); // never synced: only its own clock
+    serverNow += 60_000;
+    const fresh = createHybridClock(wall, 0);
+    fresh.observeServerTime(serverNow);
+    expect(fresh.now()).toBe(serverNow + 1); // just after the server time it was told
+    serverNow += 10 * 60_000; // ten minutes later, offline
+    expect(fresh.now()).toBe(serverNow);
+    // A stamp it already issued stays the floor: it never goes back.
+    clock.observeServerTime(serverNow);
+    expect(clock.now()).toBe(SERVER_NOW + HOUR + 1);
   });
 
   it('moves past pulled rows stamped in the future of the local clock', () => {

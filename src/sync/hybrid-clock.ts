@@ -6,12 +6,14 @@
  * - "newest seen" is every updated_at this device wrote or pulled and every
  *   server time it was told (header `x-server-time`), so a write always
  *   orders after everything it could have seen, whatever the wall clock says.
- * - `offset` is how far the server's clock is AHEAD of ours, measured at the
- *   last server response; only a positive offset is applied. A device that
- *   runs behind therefore stamps (roughly) server time and its later edits
- *   still beat edits made meanwhile elsewhere. A device that runs ahead keeps
- *   its own time: the server clamps anything more than 60 s ahead
- *   (CONTRACT §3), so it cannot win forever.
+ * - `offset` is how far the server's clock is ahead of ours (negative when
+ *   ours runs ahead), measured at the last server response, and applied both
+ *   ways: every device stamps (roughly) server time. One that runs behind
+ *   still beats edits made meanwhile elsewhere; one that runs ahead is not
+ *   clamped by the server (more than 60 s ahead counts as the time of
+ *   receipt, CONTRACT §3) with a conflict and an extra pull for every push.
+ *   It never goes back: a stamp issued before the offset was known stays the
+ *   floor, by the `newest seen + 1` rule.
  */
 import type { WallClock } from './ports';
 
@@ -36,7 +38,7 @@ export function createHybridClock(wall: WallClock, initialHighWater = 0): Hybrid
 
   return {
     now() {
-      const next = Math.max(wall() + Math.max(0, offset), high + 1);
+      const next = Math.max(wall() + offset, high + 1);
       high = next;
       return next;
     },
