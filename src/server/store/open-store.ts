@@ -69,7 +69,13 @@ function storeOver(kind: DbKind, db: Db, close: () => Promise<void>, ping: () =>
     // PostgreSQL's default READ COMMITTED, on purpose: after taking the counter
     // lock, each statement must see what the previous lock holder committed.
     // (Not spelled out: on PGlite that would cost an extra statement per write.)
-    write: (fn) => db.transaction((tx) => fn(createWriteTx(tx))),
+    write: (fn) =>
+      db.transaction(async (tx) => {
+        const writes = createWriteTx(tx);
+        const result = await fn(writes);
+        await writes.flush();
+        return result;
+      }),
     close,
   };
 }
