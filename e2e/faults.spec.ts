@@ -4,25 +4,21 @@ import { expect, test } from '@playwright/test';
 import type { Browser, Route } from '@playwright/test';
 import { SignJWT } from 'jose';
 import { IsolatedServer } from './isolated-server';
-import { itemWith, myReferences, newPerson, requestReference, requestsForMe, signIn, signUp, syncStatus, waitForServiceWorker } from './helpers';
+import { itemWith, myReferences, newPerson, onNewDevice, requestReference, requestsForMe, signUp, syncStatus, waitForServiceWorker } from './helpers';
 import type { Person } from './helpers';
 
 const SESSION_KEY = 'aideepref.session';
 
 /** The referee's own screen: what the server really holds for them, through the real app. */
 async function refereeSees(browser: Browser, referee: Person, at = '/') {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, referee, at);
+  const { context, page } = await onNewDevice(browser, referee, { how: 'signIn', at });
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
   return { list: requestsForMe(page).getByRole('listitem'), close: () => context.close() };
 }
 
 async function signedUpReferee(browser: Browser, at = '/'): Promise<Person> {
   const referee = newPerson('Rhea Referee');
-  const context = await browser.newContext();
-  await signUp(await context.newPage(), referee, at);
-  await context.close();
+  await (await onNewDevice(browser, referee, { at })).context.close();
   return referee;
 }
 

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import type { Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 
 export interface Person {
   name: string;
@@ -24,6 +24,19 @@ export async function signUp(page: Page, person: Person, at = '/'): Promise<void
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** A device of its own (a fresh browser context) on which `person` signs up, or signs in with `how: signIn`. */
+export async function onNewDevice(
+  browser: Browser,
+  person: Person,
+  options: { how?: 'signUp' | 'signIn'; at?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (options.how === 'signIn') await signIn(page, person, options.at);
+  else await signUp(page, person, options.at);
+  return { context, page };
 }
 
 export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>, at = '/'): Promise<void> {

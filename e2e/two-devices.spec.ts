@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { itemWith, myReferences, newPerson, requestReference, requestsForMe, signIn, signUp, syncStatus } from './helpers';
+import { itemWith, myReferences, newPerson, onNewDevice, requestReference, requestsForMe, syncStatus } from './helpers';
 
 /**
  * Far below the 5-minute periodic sync and with no reconnect or reload to
@@ -11,12 +11,8 @@ const LIVE = { timeout: 5_000 };
 test('an edit on one device appears on the other user’s open screen, live', async ({ browser }) => {
   const candidate = newPerson('Lena Live');
   const referee = newPerson('Omar Open');
-  const candidateContext = await browser.newContext();
-  const refereeContext = await browser.newContext();
-  const candidatePage = await candidateContext.newPage();
-  const refereePage = await refereeContext.newPage();
-  await signUp(refereePage, referee);
-  await signUp(candidatePage, candidate);
+  const { context: refereeContext, page: refereePage } = await onNewDevice(browser, referee);
+  const { context: candidateContext, page: candidatePage } = await onNewDevice(browser, candidate);
   await expect(syncStatus(refereePage)).toHaveText('Synced');
   await expect(syncStatus(candidatePage)).toHaveText('Synced');
 
@@ -53,19 +49,13 @@ async function answer(page: Page, from: string, text: string): Promise<void> {
 test('two devices edit the same reference offline and converge to the later write', async ({ browser }) => {
   const candidate = newPerson('Cleo Contested');
   const referee = newPerson('Ravi Twophones');
-  const candidateContext = await browser.newContext();
-  const candidatePage = await candidateContext.newPage();
-  await signUp(candidatePage, candidate);
+  const { context: candidateContext, page: candidatePage } = await onNewDevice(browser, candidate);
   await requestReference(candidatePage, { name: referee.name, email: referee.email });
   await expect(syncStatus(candidatePage)).toHaveText('Synced');
 
   // The referee on a laptop and a phone, both holding the request.
-  const laptop = await browser.newContext();
-  const phone = await browser.newContext();
-  const laptopPage = await laptop.newPage();
-  const phonePage = await phone.newPage();
-  await signUp(laptopPage, referee);
-  await signIn(phonePage, referee);
+  const { context: laptop, page: laptopPage } = await onNewDevice(browser, referee);
+  const { context: phone, page: phonePage } = await onNewDevice(browser, referee, { how: 'signIn' });
   for (const page of [laptopPage, phonePage]) {
     await expect(itemWith(requestsForMe(page), candidate.name)).toBeVisible({ timeout: 15_000 });
     await expect(syncStatus(page)).toHaveText('Synced');
