@@ -7,13 +7,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../shared/protocol';
 import { isDatabaseUnavailable } from '../store/unavailable';
 
-/** Error code of a 503: the database is unreachable for now. */
-export const UNAVAILABLE = 'unavailable';
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 2;
 
 export function unavailableBody(): ErrorBody {
-  return errorBody(UNAVAILABLE, 'the database is unavailable; try again shortly');
+  return errorBody(ERROR_CODES.unavailable, 'the database is unavailable; try again shortly');
 }
 
 export class HttpError extends Error {

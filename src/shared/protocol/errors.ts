@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   rateLimited: 'rate_limited',
   unsupportedMediaType: 'unsupported_media_type',
   internal: 'internal',
+  /** 503: the server cannot reach its database for now; nothing was acknowledged, retry later. */
+  unavailable: 'unavailable',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
