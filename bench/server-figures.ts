@@ -42,7 +42,12 @@ interface RawDb {
   close(): Promise<void>;
 }
 
-const MIGRATION = () => import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'drizzle/0000_init.sql'), 'utf8').split('--> statement-breakpoint'));
+/** Every migration the server applies (drizzle/meta/_journal.json order), so the floor's tables are the server's. */
+async function MIGRATION(): Promise<string[]> {
+  const fs = await import('node:fs');
+  const journal = JSON.parse(fs.readFileSync(join(ROOT, 'drizzle/meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  return journal.entries.flatMap((e) => fs.readFileSync(join(ROOT, `drizzle/${e.tag}.sql`), 'utf8').split('--> statement-breakpoint'));
+}
 
 async function rawPglite(): Promise<RawDb> {
   const dir = tempDir('pglite-floor');

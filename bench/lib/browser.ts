@@ -16,10 +16,26 @@ export async function launch(): Promise<BrowserContext> {
   });
   // tsx (esbuild keepNames) wraps named functions in `__name(...)`; functions sent to the page need it.
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  await context.addInitScript(listTotalProbe);
   return context;
 }
 
 export const LIST = 'ul[aria-labelledby="my-references-heading"]';
+
+/**
+ * Installs `window.__listTotal(selector)`: how many items the list holds, not
+ * only the rows in the DOM. The app renders a long list a page at a time; the
+ * rest is announced by its "Show N more of M" button.
+ */
+export function listTotalProbe(): void {
+  (window as unknown as { __listTotal: (selector: string) => number }).__listTotal = (selector: string) => {
+    const list = document.querySelector(selector);
+    if (!list) return 0;
+    const more = list.parentElement?.querySelector('.show-more')?.textContent ?? '';
+    const hidden = /of (\d+)/.exec(more);
+    return list.childElementCount + (hidden ? Number(hidden[1]) : 0);
+  };
+}
 
 /** Records `window.__firstRow`: ms since navigation start when the first row of the list is painted. */
 export function firstRowProbe(listSelector: string): void {
