@@ -220,6 +220,12 @@ export interface ClientRun {
   scripts: string[];
 }
 
+/** BENCH_PARTS=10k,50k,propagation runs only those parts of the client figures (all by default). */
+function part(name: '10k' | '50k' | 'propagation'): boolean {
+  const parts = process.env.BENCH_PARTS?.split(',');
+  return !parts || parts.includes(name);
+}
+
 export async function clientFigures(staticDir: string, floorDir: string): Promise<ClientRun> {
   const results: Result[] = [];
   const scripts: string[] = [];
@@ -227,16 +233,21 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
   const files = new Map<string, string>();
   const floor = await staticServer(floorDir, files);
   try {
-    log('client: seeding 10,000 and 50,000 references');
     const u10 = await signup(server.url, 'Ten Thousand');
     const u50 = await signup(server.url, 'Fifty Thousand');
-    await seedReferences(server.url, u10, 10_000);
-    await seedReferences(server.url, u50, 50_000);
-    files.set('/data-10k.json', await watermelonChanges(server.url, u10));
-    files.set('/data-50k.json', await watermelonChanges(server.url, u50));
+    if (part('10k')) {
+      log('client: seeding 10,000 references');
+      await seedReferences(server.url, u10, 10_000);
+      files.set('/data-10k.json', await watermelonChanges(server.url, u10));
+    }
+    if (part('50k')) {
+      log('client: seeding 50,000 references');
+      await seedReferences(server.url, u50, 50_000);
+      files.set('/data-50k.json', await watermelonChanges(server.url, u50));
+    }
 
     // ---- 10,000 records: initial sync, cold start, local writes.
-    try {
+    if (part('10k')) try {
       const context = await launch();
       try {
         await context.addInitScript(firstRowProbe, LIST);
@@ -289,7 +300,7 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
     }
 
     // ---- 50,000 records: initial sync rate and heap.
-    try {
+    if (part('50k')) try {
       const context = await launch();
       try {
         log('client: initial sync of 50,000');
@@ -314,7 +325,7 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
     }
 
     // ---- Two devices of one user.
-    try {
+    if (part('propagation')) try {
       log(`client: propagation, ${PROPAGATIONS} writes`);
       results.push(...(await propagation(server.url)));
     } catch (error) {

@@ -17,8 +17,10 @@ function setup(behaviour: (attempt: number) => Promise<SyncRunResult> | SyncRunR
   const store = new FakeStore(() => timers.now);
   const network = new FakeNetwork(true);
   let attempt = 0;
+  const pulls: boolean[] = [];
   const service: SyncService = {
-    async run() {
+    async run(options) {
+      pulls.push(options?.pull !== false);
       trace.push(`sync:${timers.now}`);
       return behaviour(attempt++);
     },
@@ -43,7 +45,7 @@ function setup(behaviour: (attempt: number) => Promise<SyncRunResult> | SyncRunR
     realtime,
     trace: (entry) => trace.push(entry === 'failed' || entry === 'offline-wait' ? `${entry}:${timers.now}` : entry),
   });
-  return { timers, trace, store, network, engine, realtime: () => handlers };
+  return { timers, trace, store, network, engine, pulls, realtime: () => handlers };
 }
 
 const serverDown = () => {
@@ -215,5 +217,21 @@ describe('sync engine', () => {
     t.engine.notifyLocalWrite();
     await t.timers.advance(600_000);
     expect(t.trace).toEqual(['sync:0']);
+  });
+
+  it("a run for the user's own write only pushes; any other reason, or a failure, makes the next run pull", async () => {
+    const t = setup((attempt) => (attempt === 2 ? serverDown() : OK));
+    t.engine.start();
+    await t.timers.advance(10);
+    t.engine.notifyLocalWrite();
+    await t.timers.advance(400);
+    t.engine.notifyLocalWrite(); // this run fails
+    await t.timers.advance(400);
+    await t.timers.advance(1_000); // its retry pulls
+    t.realtime()!.onEvent({ type: 'reference:updated', payload: { record: { id: 'r1' }, timestamp: 1 } } as RealtimeEvent);
+    await t.timers.advance(400);
+    t.engine.notifyLocalWrite();
+    await t.timers.advance(400);
+    expect(t.pulls).toEqual([true, false, false, true, true, false]);
   });
 });

@@ -32,6 +32,7 @@ export interface SyncEngineDeps {
   retryDelays?: readonly number[];
   periodMs?: number;
   localWriteDebounceMs?: number;
+  realtimeDebounceMs?: number;
   /** How long stop() waits for a run in progress (default 3 s). */
   stopTimeoutMs?: number;
   /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired'. */
@@ -59,6 +60,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const backoff: Backoff = createBackoff(deps.retryDelays ?? RETRY_DELAYS_MS);
   let retryTimer: unknown = null;
   let stopped = false;
+  // Whether the next run must ask the server for changes: every reason does but the
+  // user's own write, whose run only pushes (it reaches the other screens sooner).
+  let pullWanted = true;
   let started = false;
   const cleanups: (() => void)[] = [];
 
@@ -75,11 +79,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
     clearRetry();
     state.set({ syncing: true });
+    const pull = pullWanted;
+    pullWanted = false;
     try {
-      await service.run();
+      await service.run({ pull });
       backoff.reset();
       state.set({ lastError: null });
     } catch (error) {
+      pullWanted = true;
       await onFailure(error);
     } finally {
       state.set({ syncing: false, initialSync: null });
@@ -130,6 +137,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   function request(reason: SyncReason): Promise<void> {
     if (stopped) return Promise.resolve();
     if (reason === 'reconnect') backoff.reset();
+    if (reason !== 'local-write') pullWanted = true;
     logger.debug(`sync requested: ${reason}`);
     return flight.request();
   }
@@ -141,6 +149,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
     ...(deps.periodMs !== undefined ? { periodMs: deps.periodMs } : {}),
     ...(deps.localWriteDebounceMs !== undefined ? { localWriteDebounceMs: deps.localWriteDebounceMs } : {}),
+    ...(deps.realtimeDebounceMs !== undefined ? { realtimeDebounceMs: deps.realtimeDebounceMs } : {}),
   });
 
   return {

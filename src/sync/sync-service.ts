@@ -102,8 +102,18 @@ export function chunkChanges(changes: ChangeSet, size: number): ChangeSet[] {
   return parts;
 }
 
+export interface SyncRunOptions {
+  /**
+   * false: push local changes without asking the server for changes first
+   * (a run for the user's own write: the server merges per column anyway, and
+   * a conflict it reports still pulls at once). Default true. A device that
+   * never pulled, or must pull from 0, pulls regardless.
+   */
+  pull?: boolean;
+}
+
 export interface SyncService {
-  run(): Promise<SyncRunResult>;
+  run(options?: SyncRunOptions): Promise<SyncRunResult>;
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
@@ -159,13 +169,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     total: number | null;
   }
 
-  async function once(fromZero: boolean, paging: Paging | null): Promise<OnceResult> {
+  async function once(fromZero: boolean, paging: Paging | null, pushOnly = false): Promise<OnceResult> {
     const result: OnceResult = { more: false, pulledIds: new Set(), pulled: 0, pushed: 0, conflicts: [], rejected: {}, fullPull: false };
     await synchronize({
       database,
       migrationsEnabledAtVersion: 1,
       sendCreatedAsUpdated: true,
       pullChanges: async ({ lastPulledAt }): Promise<SyncPullResult> => {
+        if (pushOnly && !fromZero && lastPulledAt) return { changes: {}, timestamp: lastPulledAt };
         const since = fromZero ? 0 : (lastPulledAt ?? 0);
         result.fullPull = since === 0;
         if (paging || since === 0) {
@@ -246,11 +257,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   /** once(), then the rest of a paged pull from 0, each page its own write. */
-  async function pullThrough(fromZero: boolean): Promise<OnceResult> {
+  async function pullThrough(fromZero: boolean, pushOnly = false): Promise<OnceResult> {
     pagingState = null;
     prefetched = null;
     try {
-      const result = await once(fromZero, null);
+      const result = await once(fromZero, null, pushOnly);
       while (result.more) {
         const paging: Paging | null = pagingState;
         pagingState = null;
@@ -297,9 +308,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   return {
-    async run() {
+    async run(options: SyncRunOptions = {}) {
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
-      const first = await pullThrough(recovery);
+      const first = await pullThrough(recovery, options.pull === false);
       if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
       const total: SyncRunResult = {
         pulled: first.pulled,

@@ -156,6 +156,11 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     logger,
     ...(realtime ? { realtime } : {}),
     ...(lifecycle ? { lifecycle } : {}),
+    // A user's write or another device's change syncs at once: the engine's single flight
+    // already folds whatever arrives during a run into ONE follow-up run, so waiting
+    // longer would only delay what the other screen shows (npm run bench: propagation).
+    localWriteDebounceMs: 0,
+    realtimeDebounceMs: 0,
   });
   const actions = createActions({
     store,

@@ -142,6 +142,26 @@ describe('sync service', () => {
     expect(await t.database.get('references').query().fetchCount()).toBe(5);
   });
 
+  it('a push-only run sends local changes without asking for the server\'s; a device that never pulled pulls anyway', async () => {
+    const server = serverWithReferences('s', 1);
+    const t = setup(server);
+    await t.service.run({ pull: false });
+    expect(server.log).toEqual(['pull:0']);
+    expect(await t.database.get('references').query().fetchCount()).toBe(1);
+
+    server.serverWrite('references', { id: 'other', user_id: 'u1', referee_name: 'o', referee_email: 'o@example.com', message: '', status: 'pending', response: null, responded_at: null, created_at: 1, updated_at: 6_000_000 });
+    const id = await t.actions.requestReference({ refereeName: 'Mine', refereeEmail: 'm@example.com', message: '' });
+    server.log.length = 0;
+    await t.service.run({ pull: false });
+    expect(server.log).toEqual(['push:1']);
+    expect(t.server.get('references', id)).toMatchObject({ referee_name: 'Mine' });
+    expect(await t.store.outbox()).toEqual([]);
+    // The other device's record comes with the next run that pulls.
+    expect(await t.database.get('references').query().fetchCount()).toBe(2);
+    await t.service.run();
+    expect(await t.database.get('references').query().fetchCount()).toBe(3);
+  });
+
   it('marks a rejected record as error, keeps its entry failed, and still syncs the others', async () => {
     const server = new FakeServer({
       reject: (_table, row) => (row.referee_name === 'Bad' ? { code: 'forbidden', message: 'not yours' } : null),
