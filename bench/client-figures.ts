@@ -4,7 +4,7 @@
  * devices, heap. Floors run in the same browser on their own origin
  * (bench/floor), with the same records.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Request } from '@playwright/test';
 import { io as connect } from 'socket.io-client';
 import { failed, log, median, percentile, result, seedReferences, signup, startServer, type Result, type User } from './lib/common';
 import { firstRowProbe, launch, LIST, signInForm, staticServer, waitForServiceWorker } from './lib/browser';
@@ -75,9 +75,14 @@ async function rowsShown(page: Page, n: number, synced: boolean, timeout = 120_0
 
 async function signInTimed(context: BrowserContext, appUrl: string, user: User, n: number, scripts?: string[]): Promise<{ page: Page; ms: number }> {
   const page = await context.newPage();
-  if (scripts) page.on('request', (req) => void (req.resourceType() === 'script' && scripts.push(req.url())));
+  // The first page's JS: every script the page asks for until its first screen is up and
+  // the network is quiet, before anyone touches it (chunks loaded later, on demand, are not).
+  const onRequest = (req: Request) => void (req.resourceType() === 'script' && scripts?.push(req.url()));
+  page.on('request', onRequest);
   await page.goto(appUrl);
   await page.getByRole('button', { name: 'Sign up' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  page.off('request', onRequest);
   await waitForServiceWorker(page);
   await signInForm(page, user.email, user.password);
   const ms = await timedSignIn(page, n);

@@ -1,4 +1,3 @@
-import '../web/zod-without-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { auth } from '../web/auth';

@@ -4,7 +4,7 @@
  * for the network. Values are normalized like the server does (emails
  * lowercased, text trimmed) so the pulled copy equals the local one.
  */
-import { isValidEmail } from '../shared/protocol/fields';
+import { isValidEmail } from '../shared/protocol/constants';
 import { LIMITS, normalizeEmail } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';

@@ -3,10 +3,10 @@
  * kept in localStorage so a reload offline stays signed in, and a sign-out
  * that wipes this user's data from the device.
  */
-import { AuthResponseSchema, ErrorBodySchema } from '../shared/protocol';
 import { CLEAR_OUTBOX } from '../sw/messages';
 import { ApiError, type AppClient, type AuthApi, type Session } from './app-client';
 import { dbNameFor } from './loki-adapter';
+import { schemas } from './schemas';
 import { channelNameFor } from './tab-channel';
 import { TAB_PROTOCOL_VERSION } from './tab-messages';
 
@@ -121,6 +121,7 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
     } catch {
       json = null;
     }
+    const { AuthResponseSchema, ErrorBodySchema } = await schemas();
     if (!response.ok) {
       const error = ErrorBodySchema.safeParse(json);
       if (error.success) throw new ApiError(response.status, error.data.error.code, error.data.error.message);

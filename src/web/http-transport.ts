@@ -5,9 +5,10 @@
  * ask the user to sign in again), server (other statuses), protocol (bad shape).
  */
 import type { z } from 'zod';
-import { ErrorBodySchema, PullResponseSchema, PushResponseSchema, REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol';
+import { REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
 import { SyncError, SyncErrorCode } from '../sync/errors';
 import type { ChangeSet, PullResponse, PushResponse, Transport } from '../sync/ports';
+import { schemas } from './schemas';
 
 export interface HttpTransportOptions {
   /** '' for same origin. */
@@ -26,6 +27,7 @@ function serverTimeOf(response: Response): number | undefined {
 async function errorFrom(response: Response): Promise<SyncError> {
   let message = `HTTP ${response.status}`;
   try {
+    const { ErrorBodySchema } = await schemas();
     const body = ErrorBodySchema.safeParse(await response.json());
     if (body.success) message = `${body.data.error.code}: ${body.data.error.message}`;
   } catch {
@@ -82,7 +84,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const query = new URLSearchParams({ since: String(since) });
       if (limit !== undefined) query.set('limit', String(limit));
       const { body, response } = await request(`/api/sync/pull?${query}`, { method: 'GET' });
-      const data = parse(PullResponseSchema, body, 'pull');
+      const data = parse((await schemas()).PullResponseSchema, body, 'pull');
       const result: PullResponse = { changes: data.changes as unknown as ChangeSet, timestamp: data.timestamp };
       if (data.more) {
         result.more = true;
@@ -99,7 +101,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ changes, lastPulledAt }),
       });
-      const data = parse(PushResponseSchema, body, 'push');
+      const data = parse((await schemas()).PushResponseSchema, body, 'push');
       const result: PushResponse = { conflicts: data.conflicts, rejected: data.rejected };
       const serverTime = serverTimeOf(response);
       if (serverTime !== undefined) result.serverTime = serverTime;

@@ -4,7 +4,7 @@
  * reported so the engine pulls whatever was missed meanwhile.
  */
 import { io, type Socket } from 'socket.io-client';
-import { REFERENCE_EVENTS, UNAUTHORIZED_SOCKET_MESSAGE } from '../shared/protocol';
+import { REFERENCE_EVENTS, UNAUTHORIZED_SOCKET_MESSAGE } from '../shared/protocol/constants';
 import type { Realtime, RealtimeEvent } from '../sync/ports';
 
 export interface SocketRealtimeOptions {

@@ -1,23 +1,11 @@
 import { z } from 'zod';
 import { LIMITS, REFERENCE_STATUSES, normalizeEmail } from '../schema';
+import { hasNul, isValidEmail } from './constants';
 
-/**
- * Field validators both sides share, so a value the client accepts is one the
- * server accepts. Deliberately looser than RFC 5322: one `@`, a dot in the domain.
- */
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** PostgreSQL text cannot hold U+0000: such input must be refused before it reaches a query. */
-export function hasNul(value: string): boolean {
-  return value.includes('\u0000');
-}
+/** Field validators both sides share, so a value the client accepts is one the server accepts. */
+export { hasNul, isValidEmail };
 
 const text = () => z.string().refine((v) => !hasNul(v), 'must not contain NUL characters');
-
-export function isValidEmail(value: string): boolean {
-  const email = normalizeEmail(value);
-  return email.length <= LIMITS.email && EMAIL_SHAPE.test(email) && !hasNul(email);
-}
 
 export const EmailSchema = z
   .string()

@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { PulledReferenceRowSchema } from './rows';
 
-/** Socket.IO event names of CONTRACT §4. */
-export const REFERENCE_EVENTS = {
-  created: 'reference:created',
-  updated: 'reference:updated',
-  deleted: 'reference:deleted',
-} as const;
-export type ReferenceEventName = (typeof REFERENCE_EVENTS)[keyof typeof REFERENCE_EVENTS];
+export { REFERENCE_EVENTS, UNAUTHORIZED_SOCKET_MESSAGE, type ReferenceEventName } from './constants';
 
 export const SocketAuthSchema = z.object({ token: z.string().min(1) });
 
@@ -23,6 +17,3 @@ export const ReferenceDeletedPayloadSchema = z.object({
   timestamp: z.number(),
 });
 export type ReferenceDeletedPayload = z.infer<typeof ReferenceDeletedPayloadSchema>;
-
-/** Message of the `connect_error` a bad token gets. */
-export const UNAUTHORIZED_SOCKET_MESSAGE = 'unauthorized';

@@ -81,10 +81,4 @@ export const PushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
-/** Response header carrying the server's clock, so clients keep their hybrid clock ahead of it. */
-export const SERVER_TIME_HEADER = 'x-server-time';
-/**
- * On the first page of a pull from 0 that has `more`: how many entries remain
- * after it (for a progress bar; the body stays exactly the contract's shape).
- */
-export const REMAINING_HEADER = 'x-sync-remaining';
+export { REMAINING_HEADER, SERVER_TIME_HEADER } from './constants';
