@@ -1,27 +1,32 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
 import { useObservable } from '../hooks/use-observable';
-import { observeRequestsForMe, observeSyncErrors, observeUserNames } from '../records';
+import { observeRequestsForMe, observeSyncErrors, observeUserNames, sameReferenceView } from '../records';
 import type { ReferenceView } from '../records';
 import { checkResponse, describeError } from '../validation';
 import { Field } from './field';
 import { StatusBadge, SyncNote, formatDate } from './reference-bits';
-import { ShowMore, useShown } from './show-more';
+import { ShowMore, usePageLimit } from './show-more';
 
 /** The referee's inbox: references others asked this user to write. */
 export function RequestsForMe({ client }: { client: AppClient }) {
   const { database, session } = client;
-  const requests = useObservable(useMemo(() => observeRequestsForMe(database, session.user.email), [database, session.user.email]));
+  const { limit, showMore } = usePageLimit();
+  const page = useObservable(
+    useMemo(() => observeRequestsForMe(database, session.user.email, limit), [database, session.user.email, limit]),
+    { keepPrevious: true },
+  );
   const names = useObservable(useMemo(() => observeUserNames(database), [database]));
   const errors = useObservable(useMemo(() => observeSyncErrors(database), [database]));
-  const { shown, hidden, showMore } = useShown(requests);
+  const shown = page?.items ?? [];
+  const hidden = page ? page.total - shown.length : 0;
   return (
     <section className="card" aria-labelledby="requests-for-me-heading">
       <h2 id="requests-for-me-heading">Requests for me</h2>
-      {requests && requests.length === 0 ? <p className="empty">Nobody has asked you for a reference yet.</p> : null}
-      <ul className="reference-list" aria-labelledby="requests-for-me-heading" aria-busy={requests === undefined}>
+      {page && page.total === 0 ? <p className="empty">Nobody has asked you for a reference yet.</p> : null}
+      <ul className="reference-list" aria-labelledby="requests-for-me-heading" aria-busy={page === undefined}>
         {shown.map((request) => (
           <RequestItem
             key={request.id}
@@ -44,7 +49,13 @@ interface RequestItemProps {
   error: string | undefined;
 }
 
-function RequestItem({ client, request, candidateName, error }: RequestItemProps) {
+/** Renders again only when its own record, name or error changed (see MyReferenceItem). */
+const RequestItem = memo(
+  RequestItemView,
+  (a, b) => a.client === b.client && a.candidateName === b.candidateName && a.error === b.error && sameReferenceView(a.request, b.request),
+);
+
+function RequestItemView({ client, request, candidateName, error }: RequestItemProps) {
   const [open, setOpen] = useState(false);
   const respondButton = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(false);

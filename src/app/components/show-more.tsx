@@ -3,10 +3,10 @@ import { useState } from 'react';
 /** Lists render this many items at first: thousands of synced records must not block the first paint. */
 export const PAGE_SIZE = 200;
 
-export function useShown<T>(items: readonly T[] | undefined): { shown: readonly T[]; hidden: number; showMore(): void } {
+/** How many items of a list to show; each "Show more" adds a page. */
+export function usePageLimit(): { limit: number; showMore(): void } {
   const [limit, setLimit] = useState(PAGE_SIZE);
-  const all = items ?? [];
-  return { shown: all.slice(0, limit), hidden: Math.max(0, all.length - limit), showMore: () => setLimit((n) => n + PAGE_SIZE) };
+  return { limit, showMore: () => setLimit((n) => n + PAGE_SIZE) };
 }
 
 export function ShowMore({ hidden, onClick }: { hidden: number; onClick(): void }) {
