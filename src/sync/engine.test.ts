@@ -234,4 +234,25 @@ describe('sync engine', () => {
     await t.timers.advance(400);
     expect(t.pulls).toEqual([true, false, false, true, true, false]);
   });
+
+  it('an event announcing what the device already holds (the echo of its own push) asks for no sync', async () => {
+    const t = setup(() => OK);
+    const values = { user_id: 'me', referee_name: 'G', referee_email: 'g@example.com', message: '', status: 'pending', response: null, responded_at: null };
+    await t.store.apply({ table: 'references', operation: 'create', id: 'r1', at: 7, values });
+    t.engine.start();
+    await t.timers.advance(1_000);
+    const echo = { id: 'r1', ...values, updated_at: 7, created_at: 7, server_id: 'r1', sync_status: 'synced', last_synced_at: null, is_deleted: false };
+    t.realtime()!.onEvent({ type: 'reference:created', payload: { record: echo, timestamp: 3 } });
+    t.realtime()!.onEvent({ type: 'reference:deleted', payload: { record: { id: 'gone' }, timestamp: 4 } });
+    await t.timers.advance(1_000);
+    expect(t.trace).toEqual(['sync:0']);
+    // Another value, another stamp, a record it does not have, a deletion of one it has: each syncs.
+    t.realtime()!.onEvent({ type: 'reference:updated', payload: { record: { ...echo, status: 'declined', updated_at: 9 }, timestamp: 5 } });
+    await t.timers.advance(1_000);
+    t.realtime()!.onEvent({ type: 'reference:created', payload: { record: { ...echo, id: 'r2' }, timestamp: 6 } });
+    await t.timers.advance(1_000);
+    t.realtime()!.onEvent({ type: 'reference:deleted', payload: { record: { id: 'r1' }, timestamp: 7 } });
+    await t.timers.advance(1_000);
+    expect(t.trace).toEqual(['sync:0', 'sync:2100', 'sync:3100', 'sync:4100']);
+  });
 });

@@ -14,7 +14,7 @@ import { errorMessage, isSyncError, SyncErrorCode } from './errors';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';
 import type { Logger, NetworkStatus, Realtime, Timers } from './ports';
-import { connectRealtime } from './realtime-apply';
+import { connectRealtime, isAlreadyLocal } from './realtime-apply';
 import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } from './scheduler';
 import { createSingleFlight } from './single-flight';
 import type { SyncService } from './sync-service';
@@ -169,6 +169,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
             clock: deps.clock,
             logger,
             requestSync: () => scheduler.realtime(),
+            isAlreadyLocal: (event) => isAlreadyLocal(store, event),
           }),
         );
       }
