@@ -36,10 +36,10 @@ describe('actions', () => {
     const id = await actions.requestReference({ refereeName: 'Grace', refereeEmail: 'grace@example.com', message: '' });
     expect(await store.read('references', id)).toMatchObject({ referee_name: 'Grace' });
     expect(await store.outbox()).toEqual([expect.objectContaining({ recordId: id, operation: 'create' })]);
-    expect(order).toEqual(['save-failed', 'sync-soon']);
+    expect(order).toEqual(['sync-soon', 'save-failed']);
   });
 
-  it('normalizes like the server, writes, saves durably, then asks for a sync', async () => {
+  it('normalizes like the server, writes, asks for a sync and resolves once the write is saved durably', async () => {
     const t = setup();
     const id = await t.actions.requestReference({ refereeName: '  Grace ', refereeEmail: ' Grace@Example.COM ', message: ' hi ' });
     expect(await t.store.read('references', id)).toMatchObject({
@@ -52,7 +52,7 @@ describe('actions', () => {
       responded_at: null,
       updated_at: 1_000,
     });
-    expect(t.order).toEqual(['save', 'sync-soon']);
+    expect(t.order).toEqual(['sync-soon', 'save']);
   });
 
   it('refuses invalid input before writing anything', async () => {

@@ -1,7 +1,11 @@
 /**
  * The user's actions. Each one writes locally (record + outbox entry in one
- * atomic write), makes the write durable, then asks for a sync; none waits
- * for the network. Values are normalized like the server does (emails
+ * atomic write), asks for a sync and makes the write durable, and resolves
+ * once it is; none waits for the network. The sync is asked for before the
+ * save finishes: the push needs only the write in memory, and the other
+ * screens see it a save sooner (the save and a push that is answered before
+ * it are independent: a crash between them leaves the record on the server,
+ * and the next pull brings it back). Values are normalized like the server does (emails
  * lowercased, text trimmed) so the pulled copy equals the local one.
  */
 import { isValidEmail } from '../shared/protocol/constants';
@@ -41,15 +45,13 @@ export function createActions(deps: ActionsDeps) {
 
   async function commit(write: Parameters<LocalStore['apply']>[0]): Promise<string> {
     const id = await store.apply(write);
+    deps.afterWrite();
     try {
       await persistence.saveNow();
     } catch {
       // The write is shown and queued in memory but not on disk (the user was told why).
       // Failing the action would invite a second submit; sending it is what saves it now.
-      deps.afterWrite();
-      return id;
     }
-    deps.afterWrite();
     return id;
   }
 
