@@ -1,9 +1,9 @@
 /** Stored rows as clients receive them (pull and socket events): data plus sync metadata. */
 import type { PulledReferenceRow, PulledUserRow } from '../../shared/protocol';
 import type { ReferenceStatus } from '../../shared/schema';
-import type { PulledReference, StoredUser } from '../store/types';
+import type { PulledReference, PulledUser } from '../store/types';
 
-export function userToWire(row: StoredUser): PulledUserRow {
+export function userToWire(row: PulledUser): PulledUserRow {
   return {
     id: row.id,
     email: row.email,

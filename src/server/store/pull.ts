@@ -8,8 +8,9 @@
  * another: all values of a transaction are larger than those of every
  * transaction committed before it, and smaller than those of every later one.
  *
- * A pull runs in ONE REPEATABLE READ snapshot: it reads the counter value C
- * and the changes with `since < seq` from that same snapshot. A writer that
+ * A pull page is ONE statement, so it reads from one snapshot: the counter
+ * value C and the changes with `since < seq` (and, on a first page, their
+ * count) come from the same snapshot, without a transaction around them. A writer that
  * committed before the snapshot has all its changes visible, all <= C. A
  * writer not yet committed when the snapshot was taken starts from a counter
  * >= C (it read the counter after the previous holder committed), so it
@@ -20,10 +21,9 @@
  * Values are unique per entry, so a page ends exactly after one entry: with
  * more to come, the cursor is the last returned entry's value (not C).
  */
-import { eq, inArray, sql } from 'drizzle-orm';
-import { syncCounter, users } from './tables';
+import { sql } from 'drizzle-orm';
 import type { Db } from './write-tx';
-import type { PullEntry, PulledReference, PullSnapshot, StoredUser, Viewer } from './types';
+import type { PullEntry, PulledReference, PulledUser, PullSnapshot, Viewer } from './types';
 
 interface EntryRow {
   kind: string;
@@ -33,8 +33,18 @@ interface EntryRow {
   created: boolean;
 }
 
-/** A page's entry with, for a `references` row, the columns clients receive (NULL otherwise). */
-interface EntryWithRow extends EntryRow {
+/**
+ * One row of a page. `kind` 'counter' and 'total' rows carry the counter and
+ * the count in `seq`; every other row is an entry with its row's columns
+ * (NULL where they do not apply; a users row has its name and email in
+ * `referee_name` and `referee_email`).
+ */
+interface PageRow {
+  kind: string;
+  tbl: string | null;
+  id: string | null;
+  seq: string | number | bigint;
+  created: boolean | null;
   user_id: string | null;
   referee_name: string | null;
   referee_email: string | null;
@@ -47,21 +57,26 @@ interface EntryWithRow extends EntryRow {
 }
 
 /**
- * The page: entries in cursor order, each `references` row carrying the
- * columns clients receive. Read in the same pass as the entries, not by id
- * afterwards, and without the merge bookkeeping (jsonb) that clients never
- * see: decoding those columns cost more than the rest of the page.
+ * The page as ONE statement: the counter, on a pull from 0 the count, and the
+ * entries in cursor order, each row carrying the columns clients receive. The
+ * rows are read in the same pass as the entries (not by id afterwards) and
+ * without the merge bookkeeping (jsonb) that clients never see: decoding those
+ * columns cost more than the rest of the page.
  */
-function entriesQuery(viewer: Viewer, since: number, limit: number) {
-  return sql`SELECT * FROM (${visibleEntries(viewer, since, true)}) e ORDER BY seq LIMIT ${limit + 1}`;
+function pageQuery(viewer: Viewer, since: number, limit: number) {
+  const total =
+    since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, ${NO_COLUMNS} FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
+  return sql`SELECT 'counter' AS kind, NULL::text AS tbl, NULL::text AS id, seq, NULL::boolean AS created, ${NO_COLUMNS} FROM sync_counter WHERE id = 1
+    ${total}
+    UNION ALL (SELECT * FROM (${visibleEntries(viewer, since, true)}) v ORDER BY seq LIMIT ${limit + 1})`;
 }
 
-function countQuery(viewer: Viewer, since: number) {
-  return sql`SELECT count(*) AS n FROM (${visibleEntries(viewer, since, false)}) e`;
-}
-
+const USER_COLUMNS = sql.raw(
+  'NULL::text AS user_id, u.name AS referee_name, u.email AS referee_email, NULL::text AS message, ' +
+    'NULL::text AS status, NULL::text AS response, NULL::bigint AS responded_at, u.created_at, u.updated_at',
+);
 const REFERENCE_COLUMNS = sql.raw('r.user_id, r.referee_name, r.referee_email, r.message, r.status, r.response, r.responded_at, r.created_at, r.updated_at');
-const NO_REFERENCE_COLUMNS = sql.raw(
+const NO_COLUMNS = sql.raw(
   'NULL::text AS user_id, NULL::text AS referee_name, NULL::text AS referee_email, NULL::text AS message, NULL::text AS status, ' +
     'NULL::text AS response, NULL::bigint AS responded_at, NULL::bigint AS created_at, NULL::bigint AS updated_at',
 );
@@ -70,13 +85,14 @@ function visibleEntries(viewer: Viewer, since: number, withRows: boolean) {
   const s = sql`${since}::bigint`;
   // Tombstones and departures matter only to a client that has data already.
   const withDeletions = sql.raw(since > 0 ? "true" : "false");
+  const userCols = withRows ? sql`, ${USER_COLUMNS}` : sql``;
   const refCols = withRows ? sql`, ${REFERENCE_COLUMNS}` : sql``;
-  const noCols = withRows ? sql`, ${NO_REFERENCE_COLUMNS}` : sql``;
+  const noCols = withRows ? sql`, ${NO_COLUMNS}` : sql``;
   return sql`
-      SELECT 'row' AS kind, 'users' AS tbl, u.id, u.seq, u.created_seq > ${s} AS created${noCols}
+      SELECT 'row' AS kind, 'users' AS tbl, u.id, u.seq, u.created_seq > ${s} AS created${userCols}
         FROM users u WHERE u.id = ${viewer.id} AND u.seq > ${s}
       UNION ALL
-      SELECT 'row', 'users', u.id, GREATEST(u.seq, g.seq), g.seq > ${s}${noCols}
+      SELECT 'row', 'users', u.id, GREATEST(u.seq, g.seq), g.seq > ${s}${userCols}
         FROM user_grants g JOIN users u ON u.id = g.candidate_id
         WHERE g.referee_email = ${viewer.email} AND u.id <> ${viewer.id} AND GREATEST(u.seq, g.seq) > ${s}
       UNION ALL
@@ -97,7 +113,7 @@ function visibleEntries(viewer: Viewer, since: number, withRows: boolean) {
 
 const numberOrNull = (v: string | number | bigint | null) => (v === null ? null : Number(v));
 
-function pulledReference(r: EntryWithRow): PulledReference {
+function pulledReference(r: PageRow & EntryRow): PulledReference {
   return {
     id: r.id,
     userId: r.user_id ?? '',
@@ -112,39 +128,43 @@ function pulledReference(r: EntryWithRow): PulledReference {
   };
 }
 
+function pulledUser(r: PageRow & EntryRow): PulledUser {
+  return { id: r.id, email: r.referee_email ?? '', name: r.referee_name ?? '', createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
+}
+
 function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
 export async function readPullSnapshot(db: Db, viewer: Viewer, since: number, limit: number): Promise<PullSnapshot> {
-  return db.transaction(
-    async (tx) => {
-      const counterRows = await tx.select({ seq: syncCounter.seq }).from(syncCounter).where(eq(syncCounter.id, 1));
-      const counter = Number(counterRows[0]?.seq ?? 0);
-      // A cursor this database never issued (it was reset or replaced): start over rather than miss data.
-      if (since > counter) since = 0;
-      const raw = rowsOf<EntryWithRow>(await tx.execute(entriesQuery(viewer, since, limit)));
-      const more = raw.length > limit;
-      // Counted once, on the first page of a long pull from 0: a first sync shows "received of total" for one scan.
-      const remaining = more && since === 0 ? Number(rowsOf<{ n: string | number }>(await tx.execute(countQuery(viewer, since)))[0]?.n ?? 0) - limit : null;
-      const page = raw.slice(0, limit);
-      const entries: PullEntry[] = page.map((r) => ({
-        kind: r.kind === 'deleted' ? 'deleted' : 'row',
-        table: r.tbl === 'users' ? 'users' : 'references',
-        id: r.id,
-        seq: Number(r.seq),
-        created: Boolean(r.created),
-      }));
-      const userIds = entries.filter((e) => e.kind === 'row' && e.table === 'users').map((e) => e.id);
-      const userMap = new Map<string, StoredUser>();
-      const refMap = new Map<string, PulledReference>();
-      for (let i = 0; i < userIds.length; i += 1_000) {
-        const part = userIds.slice(i, i + 1_000);
-        for (const row of await tx.select().from(users).where(inArray(users.id, part))) userMap.set(row.id, row);
-      }
-      for (const r of page) if (r.kind !== 'deleted' && r.tbl === 'references') refMap.set(r.id, pulledReference(r));
-      return { counter, entries, more, remaining, users: userMap, references: refMap };
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
+  let rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, since, limit)));
+  const metaOf = (kind: string) => Number(rows.find((r) => r.kind === kind)?.seq ?? 0);
+  // A cursor this database never issued (it was reset or replaced): start over rather than miss data.
+  if (since > metaOf('counter')) {
+    since = 0;
+    rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, 0, limit)));
+  }
+  const counter = metaOf('counter');
+  const raw = rows.filter((r): r is PageRow & EntryRow => r.kind !== 'counter' && r.kind !== 'total');
+  // UNION ALL keeps the entries' order; sorted again only if a plan ever did not.
+  if (raw.some((r, i) => i > 0 && Number(r.seq) < Number(raw[i - 1]!.seq))) raw.sort((a, b) => Number(a.seq) - Number(b.seq));
+  const more = raw.length > limit;
+  // Counted once, on the first page of a long pull from 0: a first sync shows "received of total".
+  const remaining = more && since === 0 ? metaOf('total') - limit : null;
+  const page = raw.slice(0, limit);
+  const entries: PullEntry[] = page.map((r) => ({
+    kind: r.kind === 'deleted' ? 'deleted' : 'row',
+    table: r.tbl === 'users' ? 'users' : 'references',
+    id: r.id,
+    seq: Number(r.seq),
+    created: Boolean(r.created),
+  }));
+  const userMap = new Map<string, PulledUser>();
+  const refMap = new Map<string, PulledReference>();
+  for (const r of page) {
+    if (r.kind === 'deleted') continue;
+    if (r.tbl === 'users') userMap.set(r.id, pulledUser(r));
+    else refMap.set(r.id, pulledReference(r));
+  }
+  return { counter, entries, more, remaining, users: userMap, references: refMap };
 }

@@ -8,6 +8,8 @@ import type { references, users } from './tables';
 export type StoredUser = typeof users.$inferSelect;
 export type StoredReference = typeof references.$inferSelect;
 export type DbKind = 'pglite' | 'postgres';
+/** The columns of a user that clients receive (never password material or merge bookkeeping). */
+export type PulledUser = Pick<StoredUser, 'id' | 'email' | 'name' | 'createdAt' | 'updatedAt'>;
 /** The columns of a reference that clients receive (no merge bookkeeping). */
 export type PulledReference = Pick<
   StoredReference,
@@ -39,7 +41,7 @@ export interface PullSnapshot {
   more: boolean;
   /** How many entries follow this page in the same snapshot: counted on the first page of a pull from 0 that has `more`, else null. */
   remaining: number | null;
-  users: Map<string, StoredUser>;
+  users: Map<string, PulledUser>;
   references: Map<string, PulledReference>;
 }
 
