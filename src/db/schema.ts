@@ -29,7 +29,8 @@ const DATA_COLUMN_TYPES: { [T in SyncedTable]: Record<(typeof DATA_COLUMNS)[T][n
 
 const SYNC_METADATA_TYPES: Record<(typeof SYNC_METADATA_COLUMNS)[number], ColumnSpec> = {
   server_id: { type: 'string', isOptional: true },
-  sync_status: { type: 'string', isIndexed: true },
+  // Not indexed: nothing queries it, and LokiJS rebuilds every index after each large write.
+  sync_status: { type: 'string' },
   last_synced_at: { type: 'number', isOptional: true },
   created_at: { type: 'number' },
   updated_at: { type: 'number' },
