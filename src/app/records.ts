@@ -6,7 +6,7 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Database } from '@nozbe/watermelondb';
 import type { Observable } from 'rxjs';
-import { combineLatest, map } from 'rxjs';
+import { NEVER, combineLatest, map } from 'rxjs';
 import type { Reference, SyncQueueItem, User } from '../db/models';
 import { DATA_COLUMNS, normalizeEmail } from '../shared/schema';
 import type { ReferenceStatus, SyncStatus } from '../shared/schema';
@@ -80,6 +80,9 @@ function observeReferencePage(database: Database, where: Q.Clause[], limit: numb
   const total = references.query(...where, notDeleted).observeCount(false);
   return combineLatest([items, total]).pipe(map(([shown, count]) => ({ items: shown, total: Math.max(count, shown.length) })));
 }
+
+/** Nothing until the first sync on this device has stored everything (see observeMyReferences). */
+export const UNTIL_DOWNLOADED: Observable<never> = NEVER;
 
 /** The references this user asked for, newest first. */
 export function observeMyReferences(database: Database, userId: string, limit: number): Observable<ListPage<ReferenceView>> {

@@ -3,7 +3,8 @@ import type { FormEvent } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
 import { useObservable } from '../hooks/use-observable';
-import { observeRequestsForMe, observeSyncErrors, observeUserNames, sameReferenceView } from '../records';
+import { UNTIL_DOWNLOADED, observeRequestsForMe, observeSyncErrors, observeUserNames, sameReferenceView } from '../records';
+import { useSyncState } from '../hooks/use-sync-state';
 import type { ReferenceView } from '../records';
 import { checkResponse, describeError } from '../validation';
 import { Field } from './field';
@@ -14,8 +15,13 @@ import { ShowMore, usePageLimit } from './show-more';
 export function RequestsForMe({ client }: { client: AppClient }) {
   const { database, session } = client;
   const { limit, showMore } = usePageLimit();
+  // Waits for the first sync to finish, like MyReferences.
+  const downloading = useSyncState(client).initialSync !== null;
   const page = useObservable(
-    useMemo(() => observeRequestsForMe(database, session.user.email, limit), [database, session.user.email, limit]),
+    useMemo(
+      () => (downloading ? UNTIL_DOWNLOADED : observeRequestsForMe(database, session.user.email, limit)),
+      [downloading, database, session.user.email, limit],
+    ),
     { keepPrevious: true },
   );
   const names = useObservable(useMemo(() => observeUserNames(database), [database]));
