@@ -23,7 +23,9 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     const { response, remaining } = await pullChanges(deps.store, viewer, query.since, query.limit);
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     if (response.more && remaining !== null) void reply.header(REMAINING_HEADER, String(remaining));
-    return response;
+    // Serialized once into bytes: a page is megabytes, and as a string it would be
+    // measured (Content-Length) and then encoded again on the way out.
+    return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(response)));
   });
 
   app.post('/api/sync/push', async (request, reply) => {
