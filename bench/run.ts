@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFigure, buildApp, buildFloor } from './bundle-figures';
 import { clientFigures } from './client-figures';
-import { failed, log, ROOT, type Result } from './lib/common';
+import { failed, log, removeTempDirs, ROOT, type Result } from './lib/common';
 import { serverFigures } from './server-figures';
 
 const ORDER = [
@@ -61,10 +61,12 @@ async function main(): Promise<void> {
   for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`);
   const missed = results.filter((r) => !r.met).map((r) => r.name);
   console.log(`\n${results.length - missed.length}/${results.length} targets met${missed.length ? `; missed: ${missed.join(', ')}` : ''} (${Math.round((Date.now() - started) / 1000)} s)`);
+  removeTempDirs();
   process.exit(0);
 }
 
 main().catch((error: unknown) => {
   console.error(error);
+  removeTempDirs();
   process.exit(1);
 });

@@ -68,8 +68,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+const tempDirs: string[] = [];
+
+/** A new directory under the system temp dir; removeTempDirs() deletes every one made. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `aideepref-bench-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `aideepref-bench-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function uid(): string {
