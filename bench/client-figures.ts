@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { io as connect } from 'socket.io-client';
-import { failed, log, median, percentile, result, seedReferences, signup, startServer, type Result, type User } from './lib/common';
+import { failRemaining, log, median, percentile, result, seedReferences, signup, startServer, type Result, type User } from './lib/common';
 import { firstRowProbe, launch, LIST, signInForm, staticServer, waitForServiceWorker } from './lib/browser';
 import { bareSocketServer } from './server-figures';
 
@@ -293,15 +293,11 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
         await context.close();
       }
     } catch (error) {
-      const why = `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-      log(why);
-      for (const [name, unit, target] of [
-        ['initial_sync_10k_ms', 'ms', '<= 1000 and ratio <= 3'],
-        ['cold_start_10k_ms', 'ms', '<= 600 and ratio <= 1.5'],
-        ['write_visible_p95_ms', 'ms', '<= 16'],
-      ] as const) {
-        if (!results.some((r) => r.name === name)) results.push(failed(name, unit, target, why));
-      }
+      failRemaining(results, error, [
+      ['initial_sync_10k_ms', 'ms', '<= 1000 and ratio <= 3'],
+      ['cold_start_10k_ms', 'ms', '<= 600 and ratio <= 1.5'],
+      ['write_visible_p95_ms', 'ms', '<= 16'],
+      ]);
     }
 
     // ---- 50,000 records: initial sync rate and heap.
@@ -319,14 +315,10 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
         await context.close();
       }
     } catch (error) {
-      const why = `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-      log(why);
-      for (const [name, unit, target] of [
-        ['initial_sync_50k_records_per_s', 'records/s', '>= 20000'],
-        ['heap_50k_mb', 'MB', '<= 150'],
-      ] as const) {
-        if (!results.some((r) => r.name === name)) results.push(failed(name, unit, target, why));
-      }
+      failRemaining(results, error, [
+      ['initial_sync_50k_records_per_s', 'records/s', '>= 20000'],
+      ['heap_50k_mb', 'MB', '<= 150'],
+      ]);
     }
 
     // ---- Two devices of one user.
@@ -334,9 +326,10 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
       log(`client: propagation, ${PROPAGATIONS} writes`);
       results.push(...(await propagation(server.url)));
     } catch (error) {
-      const why = `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-      log(why);
-      results.push(failed('propagation_p50_ms', 'ms', '<= 50', why), failed('propagation_p99_ms', 'ms', '<= 200', why));
+      failRemaining(results, error, [
+        ['propagation_p50_ms', 'ms', '<= 50'],
+        ['propagation_p99_ms', 'ms', '<= 200'],
+      ]);
     }
   } finally {
     floor.close();

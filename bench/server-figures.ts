@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { failed, log, median, newReference, percentile, PG_URL, postgresAvailable, pullAll, push, result, ROOT, signup, startServer, tempDir, uid, type Result, type User } from './lib/common';
+import { errorNote, failRemaining, failed, log, median, newReference, percentile, PG_URL, postgresAvailable, pullAll, push, result, ROOT, signup, startServer, tempDir, uid, type Result, type User } from './lib/common';
 
 const PUSH_RECORDS = 10_000;
 const PUSH_BATCH = 100;
@@ -249,15 +249,16 @@ export async function serverFigures(staticDir: string): Promise<Result[]> {
     try {
       out.push(...(await backendFigures(kind, staticDir)));
     } catch (error) {
-      const why = `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-      log(why);
-      out.push(failed(`push_records_per_s_${kind}`, 'records/s', '>= 10000 and ratio >= 0.4', why), failed(`pull_10k_ms_${kind}`, 'ms', 'ratio <= 1.5', why));
+      failRemaining(out, error, [
+        [`push_records_per_s_${kind}`, 'records/s', '>= 10000 and ratio >= 0.4'],
+        [`pull_10k_ms_${kind}`, 'ms', 'ratio <= 1.5'],
+      ]);
     }
   }
   try {
     out.push(await fanoutFigure(staticDir));
   } catch (error) {
-    out.push(failed('fanout_1000_p99_ms', 'ms', '<= 150', `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300)));
+    out.push(failed('fanout_1000_p99_ms', 'ms', '<= 150', errorNote(error)));
   }
   return out;
 }

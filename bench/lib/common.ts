@@ -57,6 +57,20 @@ export function failed(name: string, unit: string, target: string, reason: strin
   return { name, value: null, unit, baseline: null, ratio: null, target, met: false, note: reason };
 }
 
+/** The note of a failed figure: the error, short enough for the table. */
+export function errorNote(error: unknown): string {
+  return `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
+}
+
+/** A part of the bench failed: each of its figures not measured yet is reported missed, with the error. */
+export function failRemaining(results: Result[], error: unknown, figures: readonly (readonly [name: string, unit: string, target: string])[]): void {
+  const why = errorNote(error);
+  log(why);
+  for (const [name, unit, target] of figures) {
+    if (!results.some((r) => r.name === name)) results.push(failed(name, unit, target, why));
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
