@@ -1,28 +1,32 @@
 /** The run's figures, summed over rounds and printed for the README's "Reliability" section. */
 import type { Figures } from './simulation';
 
-export interface Totals {
+/** The counters that add up over rounds as they are. */
+const SUMMED = [
+  'steps',
+  'pushesCommitted',
+  'pullsServed',
+  'realtimeHints',
+  'conflictsReported',
+  'rejectedRecords',
+  'referencesOnServer',
+  'referencesDeleted',
+  'writesLost',
+  'orderAnomalies',
+  'updatedAtDivergences',
+  'replayReclamps',
+  'simulatedMinutes',
+] as const satisfies readonly (keyof Figures)[];
+
+export type Totals = Record<(typeof SUMMED)[number], number> & {
   rounds: number;
   seeds: string;
   devicesPerRound: number;
-  steps: number;
   writes: Record<string, number>;
   faults: Record<string, number>;
   maxSkewMinutes: number;
-  pushesCommitted: number;
-  pullsServed: number;
-  realtimeHints: number;
-  conflictsReported: number;
-  rejectedRecords: number;
-  referencesOnServer: number;
-  referencesDeleted: number;
-  writesLost: number;
-  orderAnomalies: number;
-  updatedAtDivergences: number;
-  replayReclamps: number;
-  simulatedMinutes: number;
   elapsedSeconds: number;
-}
+};
 
 export function sumFigures(all: Figures[]): Totals {
   const add = (a: Record<string, number>, b: Record<string, number>) => {
@@ -30,26 +34,15 @@ export function sumFigures(all: Figures[]): Totals {
     return a;
   };
   const seeds = all.map((f) => f.seed);
+  const sums = Object.fromEntries(SUMMED.map((key) => [key, all.reduce((n, f) => n + f[key], 0)])) as Record<(typeof SUMMED)[number], number>;
   return {
+    ...sums,
     rounds: all.length,
     seeds: seeds.length > 1 ? `${seeds[0]}..${seeds[seeds.length - 1]}` : String(seeds[0] ?? ''),
     devicesPerRound: all[0]?.devices ?? 0,
-    steps: all.reduce((n, f) => n + f.steps, 0),
     writes: all.reduce((a, f) => add(a, f.writes), {} as Record<string, number>),
     faults: all.reduce((a, f) => add(a, f.faults), {} as Record<string, number>),
     maxSkewMinutes: Math.max(0, ...all.map((f) => f.maxSkewMinutes)),
-    pushesCommitted: all.reduce((n, f) => n + f.pushesCommitted, 0),
-    pullsServed: all.reduce((n, f) => n + f.pullsServed, 0),
-    realtimeHints: all.reduce((n, f) => n + f.realtimeHints, 0),
-    conflictsReported: all.reduce((n, f) => n + f.conflictsReported, 0),
-    rejectedRecords: all.reduce((n, f) => n + f.rejectedRecords, 0),
-    referencesOnServer: all.reduce((n, f) => n + f.referencesOnServer, 0),
-    referencesDeleted: all.reduce((n, f) => n + f.referencesDeleted, 0),
-    writesLost: all.reduce((n, f) => n + f.writesLost, 0),
-    orderAnomalies: all.reduce((n, f) => n + f.orderAnomalies, 0),
-    updatedAtDivergences: all.reduce((n, f) => n + f.updatedAtDivergences, 0),
-    replayReclamps: all.reduce((n, f) => n + f.replayReclamps, 0),
-    simulatedMinutes: all.reduce((n, f) => n + f.simulatedMinutes, 0),
     elapsedSeconds: Math.round(all.reduce((n, f) => n + f.elapsedMs, 0) / 1000),
   };
 }
