@@ -1,11 +1,11 @@
 /**
- * WatermelonDB schema, version 1 (CONTRACT §2). Synced tables are built from
+ * WatermelonDB schema (CONTRACT §2; version in src/shared/schema.ts). Synced tables are built from
  * src/shared/schema.ts so a column cannot exist on one side only; the two
  * local-only tables keep the seed's columns.
  */
 import { appSchema, tableSchema } from '@nozbe/watermelondb';
 import type { ColumnSchema } from '@nozbe/watermelondb/Schema';
-import { schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
+import { addColumns, schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
 import { DATA_COLUMNS, SCHEMA_VERSION, SYNC_METADATA_COLUMNS, type SyncedTable } from '../shared/schema';
 
 type ColumnSpec = Omit<ColumnSchema, 'name'>;
@@ -24,6 +24,7 @@ const DATA_COLUMN_TYPES: { [T in SyncedTable]: Record<(typeof DATA_COLUMNS)[T][n
     status: { type: 'string' },
     response: { type: 'string', isOptional: true },
     responded_at: { type: 'number', isOptional: true },
+    reminded_at: { type: 'number', isOptional: true },
   },
 };
 
@@ -76,5 +77,15 @@ export const schema = appSchema({
   ],
 });
 
-/** Empty until version 2; `migrationsEnabledAtVersion: 1` in sync relies on it existing. */
-export const migrations = schemaMigrations({ migrations: [] });
+/**
+ * Every step from version 1 on (`migrationsEnabledAtVersion: 1` in sync relies
+ * on them): a device that upgrades keeps its records and its unsynced writes.
+ */
+export const migrations = schemaMigrations({
+  migrations: [
+    {
+      toVersion: 2,
+      steps: [addColumns({ table: 'references', columns: [{ name: 'reminded_at', type: 'number', isOptional: true }] })],
+    },
+  ],
+});

@@ -4,15 +4,21 @@
  * environment and listens; tests listen on port 0.
  */
 import { randomUUID } from 'node:crypto';
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ErrorBody, HealthResponse } from '../shared/protocol';
+import { createCodes, inviteTokenFor } from './auth/codes';
+import { createSessionService } from './auth/sessions';
 import { createTokenService } from './auth/tokens';
 import { authRoutes } from './http/auth-routes';
+import { drainTooLarge, handleClientError } from './http/body-limits';
 import { handleError, RETRY_AFTER_SECONDS, summarize, unavailableBody } from './http/errors';
 import { serveStatic } from './http/static-files';
-import { syncRoutes } from './http/sync-routes';
+import { SYNC_RATE_LIMIT_DEFAULT, SYNC_RATE_LIMIT_MIN, syncRoutes } from './http/sync-routes';
+import type { MailContext } from './mail/messages';
+import { startMailSender } from './mail/sender';
+import type { MailTransport } from './mail/transports';
 import { attachRealtime, type AdapterFactory } from './realtime/socket-server';
 import type { Store } from './store/types';
 import type { ChangeEvent } from './replication/events';
@@ -36,6 +42,17 @@ export interface AppDeps {
   socketAdapter?: AdapterFactory;
   /** Sees every event after the realtime layer sent it (tests, metrics). */
   onPublish?: (events: ChangeEvent[]) => void;
+  /** Requests per minute per user on /api/sync/* (at least 600 per CONTRACT). */
+  syncRateLimit?: number;
+  mail: {
+    transport: MailTransport;
+    /** The app's address in links that mail carries (PUBLIC_URL). */
+    publicUrl: string;
+    /** `From:` (MAIL_FROM); default no-reply at the public host. */
+    from?: string;
+    /** How often the sender looks for due mail besides being nudged. */
+    pollMs?: number;
+  };
 }
 
 /** GET /api/health with status 503: the contract's error body, plus `ok: false`. */
@@ -51,17 +68,45 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     trustProxy: false,
+    // Errors Node's HTTP parser answers by itself (431, 400, 408) in the contract's error shape too.
+    clientErrorHandler: handleClientError,
   });
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    // A 413 must reach the client as an answer: read what it still sends first (FACTS: else it sees EPIPE).
+    await drainTooLarge(error, request);
+    return handleError(error, request, reply);
+  });
 
   const tokens = createTokenService(deps.jwtSecret, deps.clock, deps.tokenTtlSeconds);
+  const sessions = createSessionService(deps.db, tokens, deps.clock);
+  const codes = createCodes(deps.jwtSecret);
+  const publicHost = new URL(deps.mail.publicUrl).hostname || 'localhost';
+  const mail: MailContext = {
+    links: { publicUrl: deps.mail.publicUrl },
+    inviteToken: (referenceId, email) => inviteTokenFor(deps.jwtSecret, referenceId, email),
+  };
+  const sender = startMailSender({
+    outbox: deps.db.mail,
+    transport: deps.mail.transport,
+    clock: deps.clock,
+    logger: app.log,
+    from: deps.mail.from ?? `AiDeepRef <no-reply@${publicHost}>`,
+    messageIdDomain: publicHost,
+    ...(deps.mail.pollMs ? { pollMs: deps.mail.pollMs } : {}),
+  });
+  app.addHook('onClose', async () => sender.stop());
   const realtime = attachRealtime(app.server, {
     store: deps.db,
-    tokens,
+    sessions,
+    clock: deps.clock,
     onStoreError: (err) => app.log.warn({ err: summarize(err) }, 'socket handshake: database unavailable'),
     ...(deps.socketAdapter ? { adapter: deps.socketAdapter } : {}),
   });
   app.addHook('preClose', async () => realtime.close());
+  const publish = (events: ChangeEvent[]) => {
+    realtime.publish(events);
+    deps.onPublish?.(events);
+  };
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Sync answers are per user and per moment: no cache (HTTP or service worker) may keep them.
@@ -76,7 +121,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
-        'connect-src': ["'self'", 'ws:', 'wss:'],
+        // 'self' covers the same origin's ws:/wss: too (CSP Level 3): the socket goes nowhere else.
+        'connect-src': ["'self'"],
         'img-src': ["'self'", 'data:', 'blob:'],
         'worker-src': ["'self'"],
         'frame-ancestors': ["'none'"],
@@ -99,15 +145,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return { ok: true, db: deps.db.kind };
   });
-  authRoutes(app, { store: deps.db, tokens, clock: deps.clock, rateLimit: deps.authRateLimit ?? 300 });
+  authRoutes(app, {
+    store: deps.db,
+    sessions,
+    codes,
+    clock: deps.clock,
+    rateLimit: deps.authRateLimit ?? 300,
+    mail,
+    nudgeMail: () => sender.nudge(),
+    events: {
+      publish,
+      grantEmail: (userId, email) => realtime.grantEmail(userId, email),
+      endSession: (id) => realtime.endSession(id),
+      endUser: (id) => realtime.endUser(id),
+    },
+  });
   syncRoutes(app, {
     store: deps.db,
     tokens,
+    sessions,
     clock: deps.clock,
-    publish: (events) => {
-      realtime.publish(events);
-      deps.onPublish?.(events);
-    },
+    publish,
+    mail,
+    nudgeMail: () => sender.nudge(),
+    rateLimit: Math.max(SYNC_RATE_LIMIT_MIN, deps.syncRateLimit ?? SYNC_RATE_LIMIT_DEFAULT),
   });
   await serveStatic(app, deps.staticDir);
   return app;

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { assertSecret } from './auth/tokens';
 
 export interface ServerConfig {
   port: number;
@@ -17,6 +18,14 @@ export interface ServerConfig {
   authRateLimit: number | undefined;
   /** Session token lifetime in seconds (TOKEN_TTL); undefined = the default of auth/tokens.ts. */
   tokenTtlSeconds: number | undefined;
+  /** `smtp://` or `smtps://user:pass@host:port`; unset: mail is written under `mailDir`. */
+  smtpUrl: string | undefined;
+  mailDir: string;
+  mailFrom: string | undefined;
+  /** The app's address in links that mail carries. */
+  publicUrl: string;
+  /** Requests per minute per user on /api/sync/* (SYNC_RATE_LIMIT; at least 600). */
+  syncRateLimit: number | undefined;
 }
 
 const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3_600, d: 86_400 };
@@ -52,6 +61,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const rate = env.AUTH_RATE_LIMIT ? Number(env.AUTH_RATE_LIMIT) : undefined;
+  const syncRate = env.SYNC_RATE_LIMIT ? Number(env.SYNC_RATE_LIMIT) : undefined;
+  const jwtSecret = env.JWT_SECRET || persistentSecret(dataDir);
+  // At start, with the reason: a weak key would let anyone who sees one token forge every other.
+  assertSecret(jwtSecret);
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//i.test(smtpUrl)) throw new Error(`SMTP_URL must start with smtp:// or smtps://, got ${smtpUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
+  const publicUrl = env.PUBLIC_URL || `http://localhost:${port || 3000}`;
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute URL such as https://refs.example.com, got ${publicUrl}`);
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -59,10 +80,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     redisUrl: env.REDIS_URL || undefined,
-    jwtSecret: env.JWT_SECRET || persistentSecret(dataDir),
+    jwtSecret,
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',
     authRateLimit: rate && Number.isFinite(rate) && rate >= 30 ? rate : undefined,
     tokenTtlSeconds: env.TOKEN_TTL ? parseDuration(env.TOKEN_TTL) : undefined,
+    smtpUrl,
+    mailDir: join(dataDir, 'mail'),
+    mailFrom: env.MAIL_FROM || undefined,
+    publicUrl,
+    syncRateLimit: syncRate && Number.isFinite(syncRate) && syncRate >= 600 ? syncRate : undefined,
   };
 }

@@ -19,7 +19,7 @@ describe('logs', () => {
   afterAll(() => server.close());
 
   it('carry a request id and never passwords, tokens or record contents', async () => {
-    const api = new TestClient(server.url);
+    const api = new TestClient(server);
     const user = await api.signup('Logged');
     await request(server.url, 'POST', '/api/auth/login', { body: { email: user.email, password: 'password-123' } });
     const rec = newReference(user, 'referee@example.com', { message: 'SECRET-MESSAGE-MARKER' });

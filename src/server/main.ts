@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { createLogger } from './logger';
+import { createFileTransport, createSmtpTransport } from './mail/transports';
 import type { AdapterFactory } from './realtime/socket-server';
 import { openStore } from './store/open-store';
 
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
       })
     : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') });
   const redis = config.redisUrl ? await redisAdapter(config.redisUrl, logger) : null;
+  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir);
+  logger.info(
+    { mail: transport.kind, to: transport.target },
+    transport.kind === 'smtp' ? 'mail goes out over SMTP' : 'no SMTP_URL: mail is written as .eml files to this folder',
+  );
 
   const app = await buildApp({
     db,
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
     staticDir: config.staticDir,
     ...(config.authRateLimit ? { authRateLimit: config.authRateLimit } : {}),
     ...(config.tokenTtlSeconds ? { tokenTtlSeconds: config.tokenTtlSeconds } : {}),
+    ...(config.syncRateLimit ? { syncRateLimit: config.syncRateLimit } : {}),
+    mail: { transport, publicUrl: config.publicUrl, ...(config.mailFrom ? { from: config.mailFrom } : {}) },
     ...(redis ? { socketAdapter: redis.adapter } : {}),
   });
   await app.listen({ port: config.port, host: config.host });

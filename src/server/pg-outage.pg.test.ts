@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from './test-support/client';
@@ -37,9 +38,9 @@ describe.skipIf(!DB)('PostgreSQL restarted under load', () => {
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     viaProxy.searchParams.set('application_name', appName);
-    proc = await spawnServer({ DATABASE_URL: viaProxy.toString(), DATABASE_SCHEMA: schema, JWT_SECRET: `secret-${schema}`, REDIS_URL: '' });
+    proc = await spawnServer({ DATABASE_URL: viaProxy.toString(), DATABASE_SCHEMA: schema, JWT_SECRET: `secret-for-${schema}-secret`, REDIS_URL: '' });
     const url = proc.url;
-    const api = new TestClient(url);
+    const api = new TestClient({ url, mailDir: join(proc.dataDir, 'mail') });
     const writers = await ledgerWriters(api, 6, 'Outage');
 
     // Load: writers push continuously; every writer also pulls in between.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestClient, idsOf, newReference } from './test-support/client';
+import { TestClient, acceptedNew, idsOf, newReference } from './test-support/client';
 import { uniqueSuffix } from './test-support/harness';
 import { spawnServer, type ServerProcess } from './test-support/process';
 import { ledgerWriters, until } from './test-support/workload';
@@ -25,7 +25,7 @@ describe('kill -9 and restart on PGlite', () => {
     const rec = newReference(cand, 'referee@example.com');
     const push = await api.push(cand, { references: { created: [rec] } });
     expect(push.status).toBe(200);
-    expect(push.body).toEqual({ conflicts: [], rejected: {} });
+    expect(push.body).toEqual(acceptedNew(rec));
 
     await proc.stop('SIGKILL');
     proc = await spawnServer(env);
@@ -66,7 +66,7 @@ describe.each([
     const env: Record<string, string> =
       backend === 'pglite'
         ? { DATA_DIR: dataDir, JWT_SECRET: '', DATABASE_URL: '', REDIS_URL: '' }
-        : { DATA_DIR: dataDir, JWT_SECRET: `secret-${schema}`, DATABASE_URL: DB!, DATABASE_SCHEMA: schema, REDIS_URL: '' };
+        : { DATA_DIR: dataDir, JWT_SECRET: `secret-for-${schema}-secret`, DATABASE_URL: DB!, DATABASE_SCHEMA: schema, REDIS_URL: '' };
     proc = await spawnServer(env);
     const writers = await ledgerWriters(new TestClient(proc.url), 8, 'Crash');
 

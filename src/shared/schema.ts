@@ -26,7 +26,7 @@ export const SYNC_METADATA_COLUMNS = [
  */
 export const DATA_COLUMNS = {
   users: ['email', 'name'],
-  references: ['user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at'],
+  references: ['user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at', 'reminded_at'],
 } as const;
 
 export const SYNCED_TABLES = ['users', 'references'] as const;
@@ -38,7 +38,8 @@ export function isSyncedTable(name: string): name is SyncedTable {
 
 export const LOCAL_ONLY_TABLES = ['sync_queue', 'sync_metadata'] as const;
 
-export const SCHEMA_VERSION = 1;
+/** 2 added `references.reminded_at` (src/db/schema.ts has the migration from 1). */
+export const SCHEMA_VERSION = 2;
 
 /** Field limits (characters) enforced on both sides. */
 export const LIMITS = {
@@ -74,6 +75,8 @@ export interface ReferenceRow {
   status: ReferenceStatus;
   response: string | null;
   responded_at: number | null;
+  /** Set by the candidate to ask for a reminder (CONTRACT §2, schema version 2). */
+  reminded_at: number | null;
   server_id: string | null;
   sync_status: SyncStatus;
   last_synced_at: number | null;
@@ -87,7 +90,11 @@ export interface RowsByTable {
   references: ReferenceRow;
 }
 
-/** Emails are compared case-insensitively everywhere (CONTRACT §3). */
+/**
+ * Emails are trimmed, NFKC-normalized and compared case-insensitively
+ * everywhere (CONTRACT §3): `ＡＬＩＣＥ@Example.com ` and `alice@example.com`
+ * are one address.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().normalize('NFKC').toLowerCase();
 }

@@ -79,8 +79,17 @@ export function createActions(deps: ActionsDeps) {
           status: 'pending',
           response: null,
           responded_at: null,
+          reminded_at: null,
         },
       });
+    },
+    /**
+     * Asks for a reminder to the referee: the server mails one when this
+     * reaches it, at least 24 h after the invitation or the last reminder
+     * (sooner, it rejects the change and the record shows why).
+     */
+    async remind(id: string): Promise<void> {
+      await commit({ table: 'references', operation: 'update', id, at: clock.now(), values: { reminded_at: clock.now() } });
     },
     async deleteReference(id: string): Promise<void> {
       await commit({ table: 'references', operation: 'delete', id, at: clock.now(), values: {} });

@@ -21,6 +21,8 @@ export class Reference extends Model {
   @field('status') status!: ReferenceStatus;
   @field('response') response!: string | null;
   @field('responded_at') respondedAt!: number | null;
+  /** Set by the candidate to ask for a reminder (schema version 2). */
+  @field('reminded_at') remindedAt!: number | null;
 
   @field('server_id') serverId!: string | null;
   @field('sync_status') localSyncStatus!: SyncStatus;

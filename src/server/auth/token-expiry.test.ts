@@ -21,7 +21,7 @@ describe.each([
   let user: TestUser;
   beforeAll(async () => {
     server = await startServer('pglite', { clock: () => now, ...(ttl ? { tokenTtlSeconds: ttl } : {}) });
-    api = new TestClient(server.url);
+    api = new TestClient(server);
     user = await api.signup('Expiring');
   });
   afterAll(() => server.close());

@@ -1,4 +1,8 @@
-/** Session tokens: HS256 JWTs (jose) whose subject is the user id. */
+/**
+ * Session tokens: HS256 JWTs (jose). The subject is the user id and `sid`
+ * names a server-side session (store/sessions.ts): a token is only as good
+ * as its session, so logout ends it everywhere at once.
+ */
 import { SignJWT, jwtVerify } from 'jose';
 
 const ALG = 'HS256';
@@ -10,23 +14,41 @@ const ISSUER = 'aideepref';
  */
 export const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
+/** Shorter keys can be brute-forced offline from one token (RFC 7518 §3.2: at least 256 bits for HS256). */
+export const MIN_SECRET_BYTES = 32;
+
+export interface TokenClaims {
+  userId: string;
+  sessionId: string;
+}
+
 export interface TokenService {
-  issue(userId: string): Promise<string>;
-  /** The user id, or null for any bad, expired or foreign token. */
-  verify(token: string): Promise<string | null>;
+  readonly ttlSeconds: number;
+  /** A token for the session; it expires with it at `expiresAt` (ms). */
+  issue(claims: TokenClaims, expiresAt: number): Promise<string>;
+  /** The claims of a well-signed, unexpired token of ours, or null. Whether its session lives is the store's to say. */
+  verify(token: string): Promise<TokenClaims | null>;
+}
+
+export function assertSecret(secret: string): void {
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long (got ${bytes}); unset it to have one generated into DATA_DIR`);
+  }
 }
 
 export function createTokenService(secret: string, clock: () => number, ttlSeconds = TOKEN_TTL_SECONDS): TokenService {
+  assertSecret(secret);
   const key = new TextEncoder().encode(secret);
   return {
-    issue(userId) {
-      const now = Math.floor(clock() / 1000);
-      return new SignJWT({})
+    ttlSeconds,
+    issue({ userId, sessionId }, expiresAt) {
+      return new SignJWT({ sid: sessionId })
         .setProtectedHeader({ alg: ALG })
         .setSubject(userId)
         .setIssuer(ISSUER)
-        .setIssuedAt(now)
-        .setExpirationTime(now + ttlSeconds)
+        .setIssuedAt(Math.floor(clock() / 1000))
+        .setExpirationTime(Math.floor(expiresAt / 1000))
         .sign(key);
     },
     async verify(token) {
@@ -36,7 +58,8 @@ export function createTokenService(secret: string, clock: () => number, ttlSecon
           issuer: ISSUER,
           currentDate: new Date(clock()),
         });
-        return typeof payload.sub === 'string' ? payload.sub : null;
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+        return { userId: payload.sub, sessionId: payload.sid };
       } catch {
         return null;
       }

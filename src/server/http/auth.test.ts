@@ -21,7 +21,7 @@ describe.each(BACKENDS)('auth and health (%s)', (backend) => {
     const e = email();
     const res = await signup({ email: e, name: 'Ann', password: 'password-1' });
     expect(res.status).toBe(201);
-    expect(res.body.user).toEqual({ id: expect.any(String), email: e.toLowerCase(), name: 'Ann' });
+    expect(res.body.user).toEqual({ id: expect.any(String), email: e.toLowerCase(), name: 'Ann', email_verified: false });
     expect(res.body.token).toEqual(expect.any(String));
 
     const login = await request<AuthResponse>(server.url, 'POST', '/api/auth/login', {
@@ -53,6 +53,9 @@ describe.each(BACKENDS)('auth and health (%s)', (backend) => {
     ['bad email', { email: 'not-an-email', name: 'A', password: 'password-1' }],
     ['empty name', { email: 'ok@example.com', name: '   ', password: 'password-1' }],
     ['short password', { email: 'ok@example.com', name: 'A', password: 'short' }],
+    ['a password among the 10,000 most common', { email: 'ok@example.com', name: 'A', password: 'password123' }],
+    ['a common password in other letter case', { email: 'ok@example.com', name: 'A', password: 'IloveYou1' }],
+    ['an email that mixes scripts', { email: 'аlice@example.com', name: 'A', password: 'password-1' }],
     ['missing fields', {}],
     ['wrong types', { email: 5, name: [], password: {} }],
   ])('rejects sign-up with %s (400)', async (_name, body) => {

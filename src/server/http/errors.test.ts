@@ -9,7 +9,7 @@ describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backen
   let user: TestUser;
   beforeAll(async () => {
     server = await startServer(backend);
-    user = await new TestClient(server.url).signup('Err');
+    user = await new TestClient(server).signup('Err');
   });
   afterAll(() => server.close());
 
@@ -22,14 +22,50 @@ describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backen
     ['a JSON array', '[]'],
     ['changes of the wrong type', '{"changes": 5, "lastPulledAt": null}'],
     ['a table that is not an object', '{"changes": {"references": "x"}}'],
-    ['records that are not objects', '{"changes": {"references": {"created": [1], "updated": [], "deleted": []}}}'],
-    ['a record without id', '{"changes": {"references": {"created": [{}], "updated": [], "deleted": []}}}'],
-    ['deleted ids that are not strings', '{"changes": {"references": {"created": [], "updated": [], "deleted": [{}]}}}'],
     ['a negative lastPulledAt', '{"changes": {}, "lastPulledAt": -1}'],
     ['a prototype-poisoning key', '{"changes": {}, "__proto__": {"x": 1}}'],
   ])('push with %s → 400', async (_name, raw) => {
     const res = await push(raw);
     expect(res.status).toBe(400);
+    expect(res.body).toEqual(errorShape('invalid'));
+  });
+
+  it('one malformed record is rejected alone, whatever is wrong with it; the others are applied', async () => {
+    const good = { id: 'good-one', user_id: user.id, referee_name: 'R', referee_email: 'r@example.com', message: '', updated_at: 1 };
+    const res = await push(
+      JSON.stringify({
+        changes: { references: { created: [1, {}, [], 'str', null, { id: 42 }, good], updated: [{ id: '' }], deleted: [{}, 7, 'x'.repeat(65)] } },
+        lastPulledAt: null,
+      }),
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as { rejected: { references: { id: string; code: string }[] } };
+    expect(body.rejected.references).toHaveLength(10);
+    expect(body.rejected.references.every((r) => r.code === 'invalid')).toBe(true);
+    expect(body.rejected.references.map((r) => r.id)).not.toContain('good-one');
+    const pulled = await request<{ changes: { references: { created: { id: string }[] } } }>(server.url, 'GET', '/api/sync/pull', { token: user.token });
+    expect(pulled.body.changes.references.created.map((r) => r.id)).toContain('good-one');
+  });
+
+  it.each([
+    ['5,001 entries', (n: number) => ({ created: [], updated: [], deleted: Array.from({ length: n }, (_, i) => `d${i}`) }), 5_001],
+    ['130,000 malformed items', (n: number) => ({ created: Array.from({ length: n }, () => 1), updated: [], deleted: [] }), 130_000],
+    ['a million malformed items', (n: number) => ({ created: [], updated: [], deleted: Array.from({ length: n }, () => 0) }), 1_000_000],
+  ])('a push of %s → 413 too_large, decided before any schema runs', async (_name, table, n) => {
+    const res = await push(JSON.stringify({ changes: { references: table(n) }, lastPulledAt: null }));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual(errorShape('too_large'));
+  });
+
+  it('a push of exactly 5,000 entries is accepted', async () => {
+    const deleted = Array.from({ length: 5_000 }, (_, i) => `missing-${i}`);
+    const res = await push(JSON.stringify({ changes: { references: { created: [], updated: [], deleted } }, lastPulledAt: null }));
+    expect(res.status).toBe(200);
+  });
+
+  it('headers too large → 431 in the error shape', async () => {
+    const res = await request(server.url, 'GET', '/api/health', { headers: { 'x-pad': 'x'.repeat(20_000) } });
+    expect(res.status).toBe(431);
     expect(res.body).toEqual(errorShape('invalid'));
   });
 

@@ -9,7 +9,7 @@ describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {
   let user: TestUser;
   beforeAll(async () => {
     server = await startServer(backend);
-    user = await new TestClient(server.url).signup('Fuzz');
+    user = await new TestClient(server).signup('Fuzz');
   });
   afterAll(() => server.close());
 

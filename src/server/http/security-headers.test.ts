@@ -47,7 +47,7 @@ describe('security headers', () => {
 
   const html = { accept: 'text/html' };
   const answers = async () => {
-    const user = await new TestClient(server.url).signup('Headers');
+    const user = await new TestClient(server).signup('Headers');
     return {
       'GET / (index.html)': await request(server.url, 'GET', '/', { headers: html }),
       'GET /index.html': await request(server.url, 'GET', '/index.html', { headers: html }),

@@ -1,24 +1,57 @@
-/** GET /api/sync/pull and POST /api/sync/push (CONTRACT §3). Not rate limited. */
-import type { FastifyInstance } from 'fastify';
-import { PullQuerySchema, PushBodySchema, REMAINING_HEADER, SERVER_TIME_HEADER } from '../../shared/protocol';
+/**
+ * GET /api/sync/pull and POST /api/sync/push (CONTRACT §3), limited per
+ * user (at least 600 requests a minute: over it, 429 with Retry-After).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ERROR_CODES,
+  PUSH_ENTRIES_MAX,
+  PullQuerySchema,
+  PushRequestSchema,
+  REMAINING_HEADER,
+  SERVER_TIME_HEADER,
+} from '../../shared/protocol';
+import type { SessionService } from '../auth/sessions';
 import type { TokenService } from '../auth/tokens';
+import type { MailContext } from '../mail/messages';
 import type { Store } from '../store/types';
 import type { PublishChanges } from '../replication/events';
 import { pullChanges } from '../replication/pull';
 import { applyPush } from '../replication/push';
-import { requireViewer } from './authenticate';
+import { countPushEntries } from '../replication/push-entries';
+import { bearerToken, requireViewer } from './authenticate';
+import { HttpError } from './errors';
 import { parseOr400 } from './parse';
+
+/** CONTRACT §3: no fewer than 600 requests a minute per user. */
+export const SYNC_RATE_LIMIT_MIN = 600;
+export const SYNC_RATE_LIMIT_DEFAULT = 1_200;
 
 export interface SyncRouteDeps {
   store: Store;
   tokens: TokenService;
+  sessions: SessionService;
   clock: () => number;
   publish: PublishChanges;
+  mail: MailContext;
+  nudgeMail(): void;
+  /** Requests per minute per user. */
+  rateLimit: number;
 }
 
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
-  app.get('/api/sync/pull', async (request, reply) => {
-    const viewer = await requireViewer(request, deps.tokens, deps.store);
+  // Per user, keyed by the token's subject once its signature checks out (a forged
+  // token cannot spend someone else's allowance); a request without one is refused
+  // anyway and is counted against its address.
+  const keyGenerator = async (request: FastifyRequest) => {
+    const token = bearerToken(request);
+    const claims = token ? await deps.tokens.verify(token) : null;
+    return claims ? `user:${claims.userId}` : `address:${request.ip}`;
+  };
+  const config = { rateLimit: { max: deps.rateLimit, timeWindow: '1 minute', keyGenerator } };
+
+  app.get('/api/sync/pull', { config }, async (request, reply) => {
+    const viewer = await requireViewer(request, deps.sessions);
     const query = parseOr400(PullQuerySchema, request.query);
     const { response, remaining } = await pullChanges(deps.store, viewer, query.since, query.limit);
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
@@ -28,11 +61,17 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(response)));
   });
 
-  app.post('/api/sync/push', async (request, reply) => {
-    const viewer = await requireViewer(request, deps.tokens, deps.store);
-    const body = parseOr400(PushBodySchema, request.body);
+  app.post('/api/sync/push', { config }, async (request, reply) => {
+    const viewer = await requireViewer(request, deps.sessions);
+    // Counted before any schema runs: a body of a million malformed items is refused in one pass.
+    const entries = countPushEntries(request.body);
+    if (entries !== null && entries > PUSH_ENTRIES_MAX) {
+      throw new HttpError(413, ERROR_CODES.tooLarge, `a push carries at most ${PUSH_ENTRIES_MAX} entries; send it in parts`);
+    }
+    const body = parseOr400(PushRequestSchema, request.body);
     const receivedAt = deps.clock();
-    const { response, events } = await applyPush(deps.store, viewer, body, receivedAt);
+    const { response, events, mailQueued } = await applyPush(deps.store, viewer, body, receivedAt, deps.mail);
+    if (mailQueued) deps.nudgeMail();
     try {
       deps.publish(events);
     } catch (err) {

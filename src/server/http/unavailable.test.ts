@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DrizzleQueryError } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
+import { createFileTransport } from '../mail/transports';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
 import { isDatabaseUnavailable } from '../store/unavailable';
@@ -35,10 +39,19 @@ describe('which errors mean the database is unreachable', () => {
 /** A store that fails like node-postgres with the database down, while `down` is set. */
 function switchable(store: Store): Store & { down: boolean } {
   const wrapped = { down: false } as Store & { down: boolean };
-  for (const key of ['ping', 'findUserByEmail', 'findUserById', 'pull', 'write', 'close'] as const) {
-    (wrapped as unknown as Record<string, unknown>)[key] = (...args: unknown[]) =>
-      wrapped.down && key !== 'close' ? Promise.reject(refused()) : (store[key] as (...a: unknown[]) => unknown)(...args);
-  }
+  const wrap = <T extends object>(target: T, keys: readonly (keyof T)[], into: Record<string, unknown>) => {
+    for (const key of keys) {
+      into[key as string] = (...args: unknown[]) =>
+        wrapped.down && key !== 'close' ? Promise.reject(refused()) : (target[key] as (...a: unknown[]) => unknown).apply(target, args);
+    }
+  };
+  wrap(store, ['ping', 'findUserByEmail', 'findUserById', 'pull', 'write', 'close', 'recordWrongCode', 'findInvitationByToken'], wrapped as unknown as Record<string, unknown>);
+  const sessions = {};
+  wrap(store.sessions, ['findViewer', 'insert', 'end', 'endAll', 'ended'], sessions);
+  const mail = {};
+  wrap(store.mail, ['claim', 'markSent', 'markFailed'], mail);
+  Object.defineProperty(wrapped, 'sessions', { value: sessions });
+  Object.defineProperty(wrapped, 'mail', { value: mail });
   Object.defineProperty(wrapped, 'kind', { value: store.kind });
   return wrapped;
 }
@@ -49,9 +62,16 @@ describe('while the database is unreachable', () => {
   let url: string;
   let api: TestClient;
   let user: TestUser;
+  const mailDir = mkdtempSync(join(tmpdir(), 'aideepref-mail-'));
   beforeAll(async () => {
     store = switchable(await openStore({ kind: 'pglite' }));
-    app = await buildApp({ db: store, clock: () => Date.now(), jwtSecret: 'unavailable-test-secret-unavailable', authRateLimit: 10_000 });
+    app = await buildApp({
+      db: store,
+      clock: () => Date.now(),
+      jwtSecret: 'unavailable-test-secret-unavailable',
+      authRateLimit: 10_000,
+      mail: { transport: createFileTransport(mailDir), publicUrl: 'http://app.test' },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     api = new TestClient(url);
@@ -60,6 +80,7 @@ describe('while the database is unreachable', () => {
   afterAll(async () => {
     await app.close();
     await store.close();
+    rmSync(mailDir, { recursive: true, force: true });
   });
 
   const unavailable = { error: { code: 'unavailable', message: expect.any(String) } };

@@ -13,7 +13,7 @@ describe.each(BACKENDS)('real-time events (%s)', (backend) => {
   const sockets: RecordingSocket[] = [];
   beforeAll(async () => {
     server = await startServer(backend);
-    api = new TestClient(server.url);
+    api = new TestClient(server);
     [cand, ref, ref2, stranger] = (await Promise.all(['Cand', 'Ref', 'RefTwo', 'Stranger'].map((n) => api.signup(n)))) as [
       TestUser,
       TestUser,
@@ -48,9 +48,9 @@ describe.each(BACKENDS)('real-time events (%s)', (backend) => {
       timestamp: expect.any(Number),
     });
 
-    await api.push(ref, { references: { updated: [updateOf(rec, { status: 'completed', response: 'Good' }, Date.now() + 10)] } });
+    await api.push(cand, { references: { updated: [updateOf(rec, { message: 'Thanks in advance' }, Date.now() + 10)] } });
     await eventually(() => expect(c.received.map((e) => e.event)).toEqual(['reference:created', 'reference:updated']));
-    expect(c.received[1]?.payload.record).toMatchObject({ status: 'completed', response: 'Good' });
+    expect(r.received[1]?.payload.record).toMatchObject({ message: 'Thanks in advance' });
 
     // Moving the request to another referee: the old one gets a deletion, the new one a creation.
     await api.push(cand, { references: { updated: [updateOf(rec, { referee_email: ref2.email }, Date.now() + 20)] } });
@@ -61,9 +61,13 @@ describe.each(BACKENDS)('real-time events (%s)', (backend) => {
     });
     expect(r.received[2]?.payload).toEqual({ record: { id: rec.id }, timestamp: expect.any(Number) });
 
+    // The new referee answers: the candidate's screens learn it.
+    await api.push(ref2, { references: { updated: [updateOf(rec, { status: 'completed', response: 'Good', responded_at: Date.now() }, Date.now() + 30)] } });
+    await eventually(() => expect(c.received.at(-1)?.payload.record).toMatchObject({ status: 'completed', response: 'Good' }));
+
     await api.push(cand, { references: { deleted: [rec.id] } });
     await eventually(() => {
-      expect(r2.received.map((e) => e.event)).toEqual(['reference:created', 'reference:deleted']);
+      expect(r2.received.map((e) => e.event)).toEqual(['reference:created', 'reference:updated', 'reference:deleted']);
       expect(cOther.received.at(-1)?.event).toBe('reference:deleted');
     });
     // Give stray events a moment to show up before asserting silence.

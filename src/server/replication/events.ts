@@ -59,3 +59,12 @@ export function referenceEvents(prev: StoredReference | undefined, next: StoredR
     },
   ];
 }
+
+/** A verification revealed these references to the user: their open screens learn it live. */
+export function revealEvents(userId: string, revealed: readonly StoredReference[]): ChangeEvent[] {
+  return revealed.map((row) => ({
+    name: REFERENCE_EVENTS.created,
+    payload: { record: referenceToWire(row), timestamp: row.seq },
+    to: { userIds: [userId], emails: [] },
+  }));
+}

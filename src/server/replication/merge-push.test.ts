@@ -11,7 +11,7 @@ describe.each(BACKENDS)('the merge rule through push (%s)', (backend) => {
   beforeAll(async () => {
     const clock = () => now;
     server = await startServer(backend, { clock });
-    api = new TestClient(server.url);
+    api = new TestClient(server);
     cand = await api.signup('Cand');
     ref = await api.signup('Ref');
   });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, updateOf, type TestUser } from '../test-support/client';
+import { TestClient, acceptedNew, idsOf, newReference, updateOf, type TestUser } from '../test-support/client';
 
 describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
   let server: TestServer;
   let api: TestClient;
   beforeAll(async () => {
     server = await startServer(backend);
-    api = new TestClient(server.url);
+    api = new TestClient(server);
   });
   afterAll(() => server.close());
 
@@ -50,11 +50,11 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
     const push = await api.push(cand, { references: { created: [rec] } }, candBefore);
     expect(push.status).toBe(200);
     expect(push.headers.get('x-server-time')).toMatch(/^\d+$/);
-    expect(push.body).toEqual({ conflicts: [], rejected: {} });
+    expect(push.body).toEqual(acceptedNew(rec));
 
     const refPull = await api.pull(ref, before);
     const row = refPull.body.changes.references.created.find((r) => r.id === rec.id);
-    expect(row).toMatchObject({ referee_email: ref.email, status: 'pending', is_deleted: false, sync_status: 'synced' });
+    expect(row).toMatchObject({ referee_email: ref.email, status: 'pending', is_deleted: false, sync_status: 'synced', reminded_at: null });
     expect(row).not.toHaveProperty('_status');
     expect(row).not.toHaveProperty('_changed');
     // The candidate's users row became visible to the referee: a change for them.
@@ -80,11 +80,18 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
   it('pushing the same changes twice equals once, and rejects nothing the first accepted', async () => {
     const rec = newReference(cand, ref.email);
     const first = await api.push(cand, { references: { created: [rec] } });
+    const stored = idsOf((await api.pull(cand)).body, 'references').rows.find((r) => r.id === rec.id);
     const since = (await api.pull(cand)).body.timestamp;
     const second = await api.push(cand, { references: { created: [rec] } });
-    expect(first.body).toEqual({ conflicts: [], rejected: {} });
-    expect(second.body).toEqual({ conflicts: [], rejected: {} });
-    expect(idsOf((await api.pull(cand, since)).body, 'references').rows).toEqual([]);
+    // Both times the device is told to pull the server's created_at: sent again, the create changes nothing else.
+    expect(first.body).toEqual(acceptedNew(rec));
+    expect(second.body).toEqual(acceptedNew(rec));
+    expect(idsOf((await api.pull(cand, since)).body, 'references').rows).toEqual([stored]);
+    // A device that has the server's created_at is told nothing.
+    const mine = { ...rec, created_at: stored!.created_at };
+    const since1 = (await api.pull(cand)).body.timestamp;
+    expect((await api.push(cand, { references: { created: [mine] } }, since1)).body).toEqual({ conflicts: [], rejected: {} });
+    expect(idsOf((await api.pull(cand, since1)).body, 'references').rows).toEqual([]);
 
     const upd = updateOf(rec, { message: 'edited' }, Date.now() + 5);
     expect((await api.push(cand, { references: { updated: [upd] } }, since)).body).toEqual({ conflicts: [], rejected: {} });
@@ -95,13 +102,12 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
 
   it('"created" for an existing id updates it; "updated" for a missing id creates it', async () => {
     const rec = newReference(cand, ref.email);
-    expect((await api.push(cand, { references: { updated: [{ ...rec, _status: 'updated', _changed: 'message' }] } })).body).toEqual({
-      conflicts: [],
-      rejected: {},
-    });
+    expect((await api.push(cand, { references: { updated: [{ ...rec, _status: 'updated', _changed: 'message' }] } })).body).toEqual(
+      acceptedNew(rec),
+    );
     const again = { ...rec, message: 'second', updated_at: Number(rec.updated_at) + 10 };
     const since = (await api.pull(cand)).body.timestamp;
-    expect((await api.push(cand, { references: { created: [again] } }, since)).body).toEqual({ conflicts: [], rejected: {} });
+    expect((await api.push(cand, { references: { created: [again] } }, since)).body).toEqual(acceptedNew(rec));
     const rows = idsOf((await api.pull(cand)).body, 'references').rows;
     expect(rows.find((r) => r.id === rec.id)?.message).toBe('second');
   });

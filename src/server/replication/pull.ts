@@ -1,6 +1,6 @@
 /** GET /api/sync/pull: a snapshot from the store in WatermelonDB's shape. */
 import type { PullResponse } from '../../shared/protocol';
-import type { Store, Viewer } from '../store/types';
+import type { PullViewer, Store } from '../store/types';
 import { referenceToWire, userToWire } from './wire-rows';
 
 export interface PullResult {
@@ -9,7 +9,7 @@ export interface PullResult {
   remaining: number | null;
 }
 
-export async function pullChanges(store: Store, viewer: Viewer, since: number, limit: number): Promise<PullResult> {
+export async function pullChanges(store: Store, viewer: PullViewer, since: number, limit: number): Promise<PullResult> {
   const snap = await store.pull(viewer, since, limit);
   const changes: PullResponse['changes'] = {
     users: { created: [], updated: [], deleted: [] },
@@ -24,7 +24,7 @@ export async function pullChanges(store: Store, viewer: Viewer, since: number, l
     const into = entry.created ? 'created' : 'updated';
     if (entry.table === 'users') {
       const row = snap.users.get(entry.id);
-      if (row) changes.users[into].push(userToWire(row));
+      if (row) changes.users[into].push(userToWire(row, row.id === viewer.id));
     } else {
       const row = snap.references.get(entry.id);
       if (row) changes.references[into].push(referenceToWire(row));

@@ -4,9 +4,9 @@ import { decideReference, type PushContext } from './push-reference';
 import { parseWrite } from './record-input';
 
 const NOW = 1_000_000;
-const cand = { id: 'cand', email: 'cand@example.com' };
-const ref = { id: 'ref', email: 'ref@example.com' };
-const other = { id: 'other', email: 'other@example.com' };
+const cand = { id: 'cand', email: 'cand@example.com', verified: true };
+const ref = { id: 'ref', email: 'ref@example.com', verified: true };
+const other = { id: 'other', email: 'other@example.com', verified: true };
 const ctx = (viewer: typeof cand, lastPulledAt: number | null = 10): PushContext => ({ viewer, receivedAt: NOW, lastPulledAt });
 
 const stored: StoredReference = {
@@ -18,6 +18,7 @@ const stored: StoredReference = {
   status: 'pending',
   response: null,
   respondedAt: null,
+  remindedAt: null,
   createdAt: 100,
   updatedAt: 100,
   isDeleted: false,
@@ -45,7 +46,14 @@ describe('decideReference', () => {
     ['candidate sends an older status (loses anyway)', cand, 'updated', { status: 'completed', updated_at: 50 }, stored, 'write:server'],
     ['candidate re-creates with a stale status', cand, 'created', { status: 'pending', message: 'x' }, { ...stored, status: 'completed', colTimes: { ...stored.colTimes, status: 150 } }, 'write:server'],
     ['referee completes', ref, 'updated', { status: 'completed', response: 'ok' }, stored, 'write'],
-    ['referee back to pending', ref, 'updated', { status: 'pending', response: 'x' }, { ...stored, status: 'declined' }, 'rejected:invalid'],
+    ['referee back to pending', ref, 'updated', { status: 'pending', response: 'x' }, { ...stored, status: 'declined' }, 'rejected:forbidden'],
+    ['referee answers twice', ref, 'updated', { status: 'declined', response: null }, { ...stored, status: 'completed', response: 'ok' }, 'rejected:forbidden'],
+    ['referee sets only a response', ref, 'updated', { response: 'ok' }, stored, 'rejected:invalid'],
+    ['unverified owner of the address answers', { ...ref, verified: false }, 'updated', { status: 'completed', response: 'ok' }, stored, 'rejected:forbidden'],
+    ['candidate retargets to themself', cand, 'updated', { referee_email: 'CAND@example.com' }, stored, 'rejected:invalid'],
+    ['candidate renames the referee of an answered one', cand, 'updated', { referee_name: 'CEO' }, { ...stored, status: 'completed', response: 'ok' }, 'rejected:forbidden'],
+    ['candidate edits the note of an answered one', cand, 'updated', { message: 'thanks' }, { ...stored, status: 'completed', response: 'ok' }, 'write'],
+    ['candidate reminds before any invitation', cand, 'updated', { reminded_at: 150 }, stored, 'rejected:invalid'],
     ['referee edits message', ref, 'updated', { message: 'x' }, stored, 'rejected:forbidden'],
     ['referee deletes', ref, 'deleted', {}, stored, 'rejected:forbidden'],
     ['stranger updates', other, 'updated', { message: 'x' }, stored, 'rejected:forbidden'],
@@ -54,10 +62,12 @@ describe('decideReference', () => {
     ['delete of a tombstone', cand, 'deleted', {}, { ...stored, isDeleted: true }, 'noop'],
     ['update of a tombstone', cand, 'updated', { message: 'x' }, { ...stored, isDeleted: true }, 'write:server'],
     ['update of a stranger tombstone', other, 'updated', { message: 'x' }, { ...stored, isDeleted: true }, 'rejected:forbidden'],
-    ['create for oneself', cand, 'created', { user_id: 'cand', referee_name: 'R', referee_email: 'R@X.io' }, undefined, 'write'],
+    // A new record is dated by the server (created_at): its creator is told to pull it.
+    ['create for oneself', cand, 'created', { user_id: 'cand', referee_name: 'R', referee_email: 'R@X.io' }, undefined, 'write:server'],
+    ['create addressed to oneself', cand, 'created', { user_id: 'cand', referee_name: 'R', referee_email: 'cand@example.com' }, undefined, 'rejected:invalid'],
     ['create for another', other, 'created', { user_id: 'cand', referee_name: 'R', referee_email: 'r@x.io' }, undefined, 'rejected:forbidden'],
     ['create already completed', cand, 'created', { user_id: 'cand', referee_name: 'R', referee_email: 'r@x.io', status: 'completed' }, undefined, 'rejected:invalid'],
-    ['update of a missing id creates', cand, 'updated', { user_id: 'cand', referee_name: 'R', referee_email: 'r@x.io' }, undefined, 'write'],
+    ['update of a missing id creates', cand, 'updated', { user_id: 'cand', referee_name: 'R', referee_email: 'r@x.io' }, undefined, 'write:server'],
   ];
 
   it.each(cases)('%s → %s', (_name, viewer, kind, raw, existing, expected) => {
@@ -73,7 +83,19 @@ describe('decideReference', () => {
 
   it('stores the referee email lowercased and a create as pending with no response', () => {
     const d = decideReference('created', write({ user_id: 'cand', referee_name: 'R', referee_email: ' R@X.io ', response: '' }), undefined, ctx(cand));
-    expect(d).toMatchObject({ type: 'write', row: { refereeEmail: 'r@x.io', status: 'pending', respondedAt: null, userId: 'cand' } });
+    expect(d).toMatchObject({ type: 'write', row: { refereeEmail: 'r@x.io', status: 'pending', respondedAt: null, userId: 'cand', createdAt: NOW } });
+  });
+
+  it('a reminder needs an invitation at least 24 h old, and 24 h since the last reminder', () => {
+    const invited = (invitedAt: number, remindedAt: number | null = null) => ({ referenceId: 'r1', email: 'ref@example.com', tokenHash: 'h', invitedAt, remindedAt });
+    const day = 24 * 3_600_000;
+    const at = (invitation: ReturnType<typeof invited>) => ({ ...ctx(cand), invitation: () => invitation });
+    const remind = write({ reminded_at: 200 });
+    expect(decideReference('updated', remind, stored, at(invited(NOW - day)))).toMatchObject({ type: 'write' });
+    expect(decideReference('updated', remind, stored, at(invited(NOW - day + 1)))).toMatchObject({ type: 'rejected', code: 'invalid' });
+    expect(decideReference('updated', remind, stored, at(invited(NOW - 3 * day, NOW - day + 1)))).toMatchObject({ type: 'rejected', code: 'invalid' });
+    expect(decideReference('updated', remind, stored, at(invited(NOW - 3 * day, NOW - day)))).toMatchObject({ type: 'write' });
+    expect(decideReference('updated', remind, { ...stored, status: 'declined' }, at(invited(NOW - 3 * day)))).toMatchObject({ type: 'rejected' });
   });
 
   it('a replayed create keeps the referee\'s answer and applies the candidate\'s edit', () => {

@@ -5,22 +5,36 @@
  * A column only needs permission when it would really change: same value, or
  * a value that loses the merge anyway, changes nothing. This is what makes a
  * replayed create (which carries status "pending" and every other column)
- * acceptable to the candidate again.
+ * acceptable to the candidate again, and a replayed answer acceptable to the
+ * referee although answers are final.
+ *
+ * Trust rules (a reference is only worth something if it comes from the
+ * referee): no request to one's own email; only the VERIFIED owner of
+ * `referee_email` answers; an answer is final and freezes who it is from
+ * (`referee_name`, `referee_email`); `created_at` is the server's time of
+ * receipt; a reminder needs an invitation at least 24 h old.
  */
 import { createState, mergeWrite, timeOnRecord, type ColumnValue, type MergeState } from '../../shared/merge';
-import type { StoredReference, Viewer } from '../store/types';
+import type { Invitation, StoredReference, Viewer } from '../store/types';
 import { ID_TAKEN, reject, type Decision } from './decision';
 import { conflictOf, mustMove } from './conflict';
 import type { ParsedWrite, ReferenceColumn } from './record-input';
 
+/** CONTRACT §3: a reminder at least 24 hours after the invitation or the last reminder. */
+export const REMINDER_INTERVAL_MS = 24 * 3_600_000;
+
 export interface PushContext {
-  viewer: Viewer;
+  viewer: Pick<Viewer, 'id' | 'email' | 'verified'>;
   receivedAt: number;
   lastPulledAt: number | null;
+  /** The invitation of a reference to an address, if one went out. */
+  invitation?: (referenceId: string, email: string) => Invitation | undefined;
 }
 
-const CANDIDATE_COLUMNS: ReadonlySet<ReferenceColumn> = new Set(['referee_name', 'referee_email', 'message']);
+const CANDIDATE_COLUMNS: ReadonlySet<ReferenceColumn> = new Set(['referee_name', 'referee_email', 'message', 'reminded_at']);
 const REFEREE_COLUMNS: ReadonlySet<ReferenceColumn> = new Set(['status', 'response', 'responded_at']);
+/** Who the answer is from: frozen once there is one. */
+const FROZEN_WHEN_ANSWERED: ReadonlySet<ReferenceColumn> = new Set(['referee_name', 'referee_email']);
 
 export function referenceState(row: StoredReference): MergeState<ReferenceColumn> {
   return {
@@ -32,6 +46,7 @@ export function referenceState(row: StoredReference): MergeState<ReferenceColumn
       status: row.status,
       response: row.response,
       responded_at: row.respondedAt,
+      reminded_at: row.remindedAt,
     },
     times: row.colTimes as Partial<Record<ReferenceColumn, number>>,
     deleted: row.isDeleted,
@@ -51,6 +66,7 @@ function rowFrom(base: StoredReference, state: MergeState<ReferenceColumn>): Sto
     status: String(v.status),
     response: v.response === null ? null : String(v.response),
     respondedAt: typeof v.responded_at === 'number' ? v.responded_at : null,
+    remindedAt: typeof v.reminded_at === 'number' ? v.reminded_at : null,
     isDeleted: state.deleted,
     updatedAt: state.updatedAt,
     colTimes: state.times as Record<string, number>,
@@ -58,18 +74,19 @@ function rowFrom(base: StoredReference, state: MergeState<ReferenceColumn>): Sto
   };
 }
 
+const isEmpty = (v: ColumnValue | undefined) => v === undefined || v === null || v === '' || v === 0;
+const selfRequest = () => reject('invalid', 'referee_email: you cannot ask yourself for a reference');
+
 function decideCreate(write: ParsedWrite<ReferenceColumn>, ctx: PushContext): Decision<StoredReference> {
   const v = write.all;
   if (v.user_id !== ctx.viewer.id) return reject('forbidden', 'user_id: a reference can only be created for yourself');
   if (v.referee_name === undefined) return reject('invalid', 'referee_name: required');
   if (v.referee_email === undefined) return reject('invalid', 'referee_email: required');
+  if (v.referee_email === ctx.viewer.email) return selfRequest();
   if ((v.status ?? 'pending') !== 'pending') return reject('invalid', 'status: a new reference is pending');
-  if (v.response !== undefined && v.response !== null && v.response !== '') {
-    return reject('invalid', 'response: a new reference has no response');
-  }
-  if (v.responded_at !== undefined && v.responded_at !== null && v.responded_at !== 0) {
-    return reject('invalid', 'responded_at: a new reference has no response');
-  }
+  if (!isEmpty(v.response)) return reject('invalid', 'response: a new reference has no response');
+  if (!isEmpty(v.responded_at)) return reject('invalid', 'responded_at: a new reference has no response');
+  if (!isEmpty(v.reminded_at)) return reject('invalid', 'reminded_at: a reminder follows the invitation, 24 hours after it at the earliest');
   const defaults: Record<ReferenceColumn, ColumnValue> = {
     user_id: ctx.viewer.id,
     referee_name: '',
@@ -78,8 +95,9 @@ function decideCreate(write: ParsedWrite<ReferenceColumn>, ctx: PushContext): De
     status: 'pending',
     response: null,
     responded_at: null,
+    reminded_at: null,
   };
-  const changes = { ...v, responded_at: null };
+  const changes = { ...v, response: null, responded_at: null, reminded_at: null };
   const { state, time: t } = createState(defaults, { changes, updatedAt: write.updatedAt, deleted: false }, ctx.receivedAt);
   const blank: StoredReference = {
     id: write.id,
@@ -90,7 +108,9 @@ function decideCreate(write: ParsedWrite<ReferenceColumn>, ctx: PushContext): De
     status: 'pending',
     response: null,
     respondedAt: null,
-    createdAt: Math.min(write.createdAt ?? t, t),
+    remindedAt: null,
+    // The server's time of receipt, whatever the device says (CONTRACT §3).
+    createdAt: ctx.receivedAt,
     updatedAt: t,
     isDeleted: false,
     colTimes: {},
@@ -99,9 +119,21 @@ function decideCreate(write: ParsedWrite<ReferenceColumn>, ctx: PushContext): De
     seq: 0,
     createdSeq: 0,
   };
-  // A clamped stamp: the creator's copy says another updated_at; its pull at once brings the server's.
-  const conflict = t === write.updatedAt ? null : 'server';
+  // The creator's copy says another created_at (or, clamped, another updated_at): its pull at once brings the server's.
+  const conflict = t === write.updatedAt && write.createdAt === ctx.receivedAt ? null : 'server';
   return { type: 'write', row: rowFrom(blank, state), wonColumns: Object.keys(changes), dataChanged: true, conflict };
+}
+
+/** Whether a reminder may go out now (CONTRACT §3); a message saying why not otherwise. */
+function reminderRefusal(existing: StoredReference, email: string, ctx: PushContext): string | null {
+  if (existing.status !== 'pending') return 'reminded_at: the referee has answered already';
+  const invitation = ctx.invitation?.(existing.id, email);
+  if (!invitation) return 'reminded_at: no invitation has gone out yet; a reminder can follow 24 hours after it';
+  const last = Math.max(invitation.invitedAt, invitation.remindedAt ?? -Infinity);
+  if (ctx.receivedAt - last < REMINDER_INTERVAL_MS) {
+    return `reminded_at: a reminder can be sent 24 hours after the invitation or the last reminder, from ${new Date(last + REMINDER_INTERVAL_MS).toISOString()}`;
+  }
+  return null;
 }
 
 export function decideReference(
@@ -111,7 +143,8 @@ export function decideReference(
   ctx: PushContext,
 ): Decision<StoredReference> {
   const isOwner = existing?.userId === ctx.viewer.id;
-  const isReferee = existing?.refereeEmail === ctx.viewer.email;
+  // Until they prove they own the address, nothing addressed to it is theirs (CONTRACT §3).
+  const isReferee = ctx.viewer.verified && existing?.refereeEmail === ctx.viewer.email && !isOwner;
 
   if (kind === 'deleted') {
     if (!existing || existing.isDeleted) return { type: 'noop' };
@@ -129,11 +162,13 @@ export function decideReference(
   }
 
   const stored = referenceState(existing);
+  const answered = existing.status !== 'pending';
   // The time this write counts as: a replayed stamp that was clamped keeps its first time.
   const t = timeOnRecord(stored.clamped, parsed.updatedAt, ctx.receivedAt);
   const changes: Partial<Record<ReferenceColumn, ColumnValue>> = {};
   /** A dropped column whose value differs from the server's: the pusher's copy is not the server's. */
   let droppedDiffers = false;
+  const changing = new Set<ReferenceColumn>();
   for (const [column, value] of Object.entries(parsed.changes) as [ReferenceColumn, ColumnValue][]) {
     const allowed = (isOwner && CANDIDATE_COLUMNS.has(column)) || (isReferee && REFEREE_COLUMNS.has(column));
     const differs = (stored.values[column] ?? null) !== (value ?? null);
@@ -151,12 +186,34 @@ export function decideReference(
       const who = REFEREE_COLUMNS.has(column) ? 'only the referee' : column === 'user_id' ? 'nobody' : 'only the candidate';
       return reject('forbidden', `${column}: ${who} may change it`);
     }
-    if (wouldChange && column === 'status' && value === 'pending') {
-      return reject('invalid', 'status: a referee sets completed or declined');
+    if (wouldChange) {
+      if (answered && FROZEN_WHEN_ANSWERED.has(column)) return reject('forbidden', `${column}: cannot change once the referee has answered`);
+      if (answered && REFEREE_COLUMNS.has(column)) return reject('forbidden', `${column}: the answer is final`);
+      if (column === 'referee_email' && value === ctx.viewer.email) return selfRequest();
+      changing.add(column);
     }
     changes[column] = value;
   }
 
+  if ([...REFEREE_COLUMNS].some((c) => changing.has(c))) {
+    // The answer, whole: a status that ends the request, with the text that goes with it.
+    const status = changing.has('status') ? changes.status : undefined;
+    if (status !== 'completed' && status !== 'declined') return reject('invalid', 'status: a referee sets completed or declined');
+    const response = changes.response === undefined ? stored.values.response : changes.response;
+    if (status === 'completed' && (typeof response !== 'string' || response.trim() === '')) {
+      return reject('invalid', 'response: a completed reference needs its text');
+    }
+    if (status === 'declined' && !isEmpty(response)) return reject('invalid', 'response: a declined reference has no text');
+    if (isEmpty(changes.responded_at)) changes.responded_at = t;
+  }
+  if (changing.has('reminded_at')) {
+    const email = typeof changes.referee_email === 'string' && changing.has('referee_email') ? changes.referee_email : existing.refereeEmail;
+    const refusal = reminderRefusal(existing, email, ctx);
+    if (refusal) return reject('invalid', refusal);
+  }
+
+  // A create sent again (its answer was lost) carries the device's created_at, not the server's.
+  droppedDiffers ||= isOwner && kind === 'created' && parsed.createdAt !== null && parsed.createdAt !== existing.createdAt;
   const merged = mergeWrite(stored, { changes, updatedAt: parsed.updatedAt, deleted: false }, ctx.receivedAt);
   const conflict = droppedDiffers ? 'server' : conflictOf(merged, parsed.updatedAt, existing.colTimes, existing.colSeqs, ctx.lastPulledAt);
   if (!mustMove(merged, parsed.updatedAt, conflict)) return { type: 'noop' };

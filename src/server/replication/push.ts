@@ -1,23 +1,19 @@
 /**
  * POST /api/sync/push as one transaction: lock the counter, load every
  * record the push names, decide each record (reject / no-op / write), hand
- * out cursor values in order, write, commit. Events go out only after commit.
+ * out cursor values in order, write, queue the mail the push causes
+ * (invitations, reminders) in the same transaction, commit. Events go out
+ * only after commit.
  */
-import { isSyncedTable } from '../../shared/schema';
-import { RecordIdSchema, type Conflict, type PushBody, type PushResponse, type Rejection } from '../../shared/protocol';
-import type { Departure, Grant, Store, StoredReference, StoredUser, Viewer } from '../store/types';
+import type { Conflict, PushRequest, PushResponse, Rejection } from '../../shared/protocol';
+import { hashToken } from '../auth/codes';
+import { invitationMail, reminderMail, type MailContext } from '../mail/messages';
+import type { Departure, Grant, Invitation, NewMail, Store, StoredReference, StoredUser, Viewer } from '../store/types';
 import type { Decision } from './decision';
 import { referenceEvents, type ChangeEvent } from './events';
+import { parsePushEntries } from './push-entries';
 import { decideReference, type PushContext } from './push-reference';
 import { decideUser } from './push-user';
-import { parseWrite } from './record-input';
-
-type Kind = 'created' | 'updated' | 'deleted';
-interface Item {
-  table: string;
-  kind: Kind;
-  raw: { id: string } & Record<string, unknown>;
-}
 
 interface Pending<Row> {
   prev: Row | undefined;
@@ -29,21 +25,19 @@ interface Pending<Row> {
 export interface PushOutcome {
   response: PushResponse;
   events: ChangeEvent[];
+  /** Mail was queued: the sender should look now. */
+  mailQueued: boolean;
 }
 
-function itemsOf(body: PushBody): Item[] {
-  const items: Item[] = [];
-  for (const [table, changes] of Object.entries(body.changes)) {
-    for (const raw of changes.created) items.push({ table, kind: 'created', raw });
-    for (const raw of changes.updated) items.push({ table, kind: 'updated', raw });
-    for (const id of changes.deleted) items.push({ table, kind: 'deleted', raw: { id } });
-  }
-  return items;
-}
+const invitationKey = (referenceId: string, email: string) => `${referenceId}\u0000${email}`;
 
-export async function applyPush(store: Store, viewer: Viewer, body: PushBody, receivedAt: number): Promise<PushOutcome> {
-  const ctx: PushContext = { viewer, receivedAt, lastPulledAt: body.lastPulledAt ?? null };
-  const items = itemsOf(body);
+export async function applyPush(
+  store: Store,
+  viewer: Viewer,
+  body: PushRequest,
+  receivedAt: number,
+  mailContext: MailContext,
+): Promise<PushOutcome> {
   // A Map, not an object: table names come from the client ("constructor", "toString", ...).
   const rejected = new Map<string, Rejection[]>();
   const conflicts = new Map<string, Conflict>();
@@ -53,31 +47,24 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
     rejected.set(table, list);
   };
 
-  // Parse outside the transaction: the counter lock is held only for database work.
-  const parsed = items.flatMap((item) => {
-    if (!isSyncedTable(item.table)) {
-      addRejection(item.table, item.raw.id, 'invalid', `unknown table ${item.table}`);
-      return [];
-    }
-    if (item.kind === 'deleted') {
-      if (!RecordIdSchema.safeParse(item.raw.id).success) {
-        addRejection(item.table, item.raw.id, 'invalid', 'id: must be a printable string of 1 to 64 characters');
-        return [];
-      }
-      return [{ ...item, table: item.table, write: { id: item.raw.id } }];
-    }
-    const result = parseWrite(item.table, item.raw);
-    if (!result.ok) {
-      addRejection(item.table, item.raw.id, 'invalid', result.message);
-      return [];
-    }
-    return [{ ...item, table: item.table, write: result.write }];
-  });
+  // Parsed outside the transaction: the counter lock is held only for database work.
+  const { entries: parsed, rejections } = parsePushEntries(body);
+  for (const r of rejections) addRejection(r.table, r.id, r.code, r.message);
 
+  let mailQueued = false;
   const events = await store.write(async (tx) => {
     let seq = await tx.lockCounter();
     const users = await tx.loadUsers(parsed.filter((p) => p.table === 'users').map((p) => p.write.id));
-    const refs = await tx.loadReferences(parsed.filter((p) => p.table === 'references').map((p) => p.write.id));
+    const refIds = parsed.filter((p) => p.table === 'references').map((p) => p.write.id);
+    const refs = await tx.loadReferences(refIds);
+    const invitations = new Map<string, Invitation>();
+    for (const inv of await tx.loadInvitations([...refs.keys()])) invitations.set(invitationKey(inv.referenceId, inv.email), inv);
+    const ctx: PushContext = {
+      viewer,
+      receivedAt,
+      lastPulledAt: body.lastPulledAt ?? null,
+      invitation: (referenceId, email) => invitations.get(invitationKey(referenceId, email)),
+    };
     const pendingUsers = new Map<string, Pending<StoredUser>>();
     const pendingRefs = new Map<string, Pending<StoredReference>>();
 
@@ -121,6 +108,9 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
     const grantKeys = new Set<string>();
     const departures: Departure[] = [];
     const out: ChangeEvent[] = [];
+    const mail: NewMail[] = [];
+    const newInvitations: Invitation[] = [];
+    const reminded: Invitation[] = [];
     for (const p of pendingRefs.values()) {
       seq += 1;
       const colSeqs = { ...p.row.colSeqs };
@@ -141,15 +131,58 @@ export async function applyPush(store: Store, viewer: Viewer, body: PushBody, re
         }
       }
       if (p.dataChanged) out.push(...referenceEvents(p.prev, row));
+      mail.push(...mailFor(p.prev, row, viewer, ctx, mailContext, receivedAt, newInvitations, reminded));
     }
 
     await tx.saveUsers(userRows);
     await tx.saveReferences(refRows);
     await tx.addGrants(grants);
     await tx.addDepartures(departures);
+    await tx.addInvitations(newInvitations);
+    for (const inv of reminded) await tx.setInvitationReminded(inv.referenceId, inv.email, receivedAt);
+    await tx.enqueueMail(mail);
+    mailQueued = mail.length > 0;
     await tx.setCounter(seq);
     return out;
   });
 
-  return { response: { conflicts: [...conflicts.values()], rejected: Object.fromEntries(rejected) }, events };
+  return { response: { conflicts: [...conflicts.values()], rejected: Object.fromEntries(rejected) }, events, mailQueued };
+}
+
+/**
+ * The mail a written reference causes (CONTRACT §3): an invitation when a
+ * verified candidate's pending request reaches an address that had none
+ * (an unverified candidate's wait for their verification, reveal.ts), a
+ * reminder when `reminded_at` changed (decideReference allowed it).
+ */
+function mailFor(
+  prev: StoredReference | undefined,
+  row: StoredReference,
+  viewer: Viewer,
+  ctx: PushContext,
+  mail: MailContext,
+  now: number,
+  newInvitations: Invitation[],
+  reminded: Invitation[],
+): NewMail[] {
+  if (row.isDeleted || row.status !== 'pending' || row.userId !== viewer.id || !viewer.verified) return [];
+  const token = mail.inviteToken(row.id, row.refereeEmail);
+  const facts = {
+    to: row.refereeEmail,
+    refereeName: row.refereeName,
+    candidateName: viewer.name,
+    candidateEmail: viewer.email,
+    message: row.message,
+    inviteToken: token,
+  };
+  const existing = ctx.invitation?.(row.id, row.refereeEmail);
+  if (!existing) {
+    newInvitations.push({ referenceId: row.id, email: row.refereeEmail, tokenHash: hashToken(token), invitedAt: now, remindedAt: null });
+    return [invitationMail(mail.links, facts, now)];
+  }
+  if (prev && (prev.remindedAt ?? null) !== (row.remindedAt ?? null) && row.remindedAt !== null) {
+    reminded.push(existing);
+    return [reminderMail(mail.links, facts, now)];
+  }
+  return [];
 }

@@ -31,6 +31,7 @@ const columnSchemas: { [T in SyncedTable]: Record<ColumnOf<T>, z.ZodType<ColumnV
     status: ReferenceStatusSchema,
     response: ResponseSchema,
     responded_at: TimeSchema.nullable(),
+    reminded_at: TimeSchema.nullable(),
   },
 };
 

@@ -20,7 +20,7 @@ describe.each(BACKENDS)('replayed and no-op pushes (%s)', (backend) => {
   let ref: TestUser;
   beforeAll(async () => {
     server = await startServer(backend, { clock: () => now });
-    api = new TestClient(server.url);
+    api = new TestClient(server);
     cand = await api.signup('Cand');
     ref = await api.signup('Ref');
   });

@@ -15,7 +15,7 @@ describe.each(BACKENDS)('the cursor never passes an in-flight commit (%s)', (bac
   let cand: TestUser;
   beforeAll(async () => {
     server = await startServer(backend);
-    api = new TestClient(server.url);
+    api = new TestClient(server);
     cand = await api.signup('Cursor');
   });
   afterAll(() => server.close());
@@ -31,6 +31,7 @@ describe.each(BACKENDS)('the cursor never passes an in-flight commit (%s)', (bac
       status: 'pending',
       response: null,
       respondedAt: null,
+      remindedAt: null,
       createdAt: now,
       updatedAt: now,
       isDeleted: false,

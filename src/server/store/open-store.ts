@@ -9,9 +9,11 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { mailOutboxOver } from './mail-outbox';
 import { readPullSnapshot } from './pull';
-import { users } from './tables';
+import { sessionStoreOver } from './sessions';
+import { emailCodes, invitations, users } from './tables';
 import { createWriteTx, lowerEmailEquals, type Db } from './write-tx';
 import type { DbKind, Store } from './types';
 
@@ -66,6 +68,20 @@ function storeOver(kind: DbKind, db: Db, close: () => Promise<void>, ping: () =>
       return rows[0] ?? null;
     },
     pull: (viewer, since, limit) => readPullSnapshot(db, viewer, since, limit),
+    sessions: sessionStoreOver(db),
+    mail: mailOutboxOver(db, kind),
+    async recordWrongCode(userId) {
+      const rows = await db
+        .update(emailCodes)
+        .set({ attempts: sql`${emailCodes.attempts} + 1` })
+        .where(and(eq(emailCodes.userId, userId)))
+        .returning({ attempts: emailCodes.attempts });
+      return rows[0]?.attempts ?? 0;
+    },
+    async findInvitationByToken(tokenHash) {
+      const rows = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).limit(1);
+      return rows[0] ?? null;
+    },
     // PostgreSQL's default READ COMMITTED, on purpose: after taking the counter
     // lock, each statement must see what the previous lock holder committed.
     // (Not spelled out: on PGlite that would cost an extra statement per write.)

@@ -23,7 +23,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './write-tx';
-import type { PullEntry, PulledReference, PulledUser, PullSnapshot, Viewer } from './types';
+import type { PullEntry, PulledReference, PulledUser, PullSnapshot, PullViewer } from './types';
 
 interface EntryRow {
   kind: string;
@@ -52,6 +52,7 @@ interface PageRow {
   status: string | null;
   response: string | null;
   responded_at: string | number | bigint | null;
+  reminded_at: string | number | bigint | null;
   created_at: string | number | bigint | null;
   updated_at: string | number | bigint | null;
 }
@@ -63,7 +64,7 @@ interface PageRow {
  * without the merge bookkeeping (jsonb) that clients never see: decoding those
  * columns cost more than the rest of the page.
  */
-function pageQuery(viewer: Viewer, since: number, limit: number) {
+function pageQuery(viewer: PullViewer, since: number, limit: number) {
   const total =
     since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, ${NO_COLUMNS} FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
   return sql`SELECT 'counter' AS kind, NULL::text AS tbl, NULL::text AS id, seq, NULL::boolean AS created, ${NO_COLUMNS} FROM sync_counter WHERE id = 1
@@ -73,41 +74,61 @@ function pageQuery(viewer: Viewer, since: number, limit: number) {
 
 const USER_COLUMNS = sql.raw(
   'NULL::text AS user_id, u.name AS referee_name, u.email AS referee_email, NULL::text AS message, ' +
-    'NULL::text AS status, NULL::text AS response, NULL::bigint AS responded_at, u.created_at, u.updated_at',
+    'NULL::text AS status, NULL::text AS response, NULL::bigint AS responded_at, NULL::bigint AS reminded_at, u.created_at, u.updated_at',
 );
-const REFERENCE_COLUMNS = sql.raw('r.user_id, r.referee_name, r.referee_email, r.message, r.status, r.response, r.responded_at, r.created_at, r.updated_at');
+/** A candidate's row as a referee receives it: id, name and email, nothing else (CONTRACT §3). */
+const GRANTED_USER_COLUMNS = sql.raw(
+  'NULL::text AS user_id, u.name AS referee_name, u.email AS referee_email, NULL::text AS message, ' +
+    'NULL::text AS status, NULL::text AS response, NULL::bigint AS responded_at, NULL::bigint AS reminded_at, 0::bigint AS created_at, 0::bigint AS updated_at',
+);
+const REFERENCE_COLUMNS = sql.raw(
+  'r.user_id, r.referee_name, r.referee_email, r.message, r.status, r.response, r.responded_at, r.reminded_at, r.created_at, r.updated_at',
+);
 const NO_COLUMNS = sql.raw(
   'NULL::text AS user_id, NULL::text AS referee_name, NULL::text AS referee_email, NULL::text AS message, NULL::text AS status, ' +
-    'NULL::text AS response, NULL::bigint AS responded_at, NULL::bigint AS created_at, NULL::bigint AS updated_at',
+    'NULL::text AS response, NULL::bigint AS responded_at, NULL::bigint AS reminded_at, NULL::bigint AS created_at, NULL::bigint AS updated_at',
 );
 
-function visibleEntries(viewer: Viewer, since: number, withRows: boolean) {
+/**
+ * Everything a viewer may see that changed after `since`. What is addressed
+ * to the viewer's email (references, their candidates' rows, departures)
+ * exists for them only once they verified it; verifying gives each such
+ * reference a `reveals` entry (and each grant a new value) with its own cursor
+ * value, so an incremental pull brings what was there before.
+ */
+function visibleEntries(viewer: PullViewer, since: number, withRows: boolean) {
   const s = sql`${since}::bigint`;
   // Tombstones and departures matter only to a client that has data already.
-  const withDeletions = sql.raw(since > 0 ? "true" : "false");
+  const withDeletions = sql.raw(since > 0 ? 'true' : 'false');
   const userCols = withRows ? sql`, ${USER_COLUMNS}` : sql``;
+  const grantedCols = withRows ? sql`, ${GRANTED_USER_COLUMNS}` : sql``;
   const refCols = withRows ? sql`, ${REFERENCE_COLUMNS}` : sql``;
   const noCols = withRows ? sql`, ${NO_COLUMNS}` : sql``;
-  return sql`
+  const own = sql`
       SELECT 'row' AS kind, 'users' AS tbl, u.id, u.seq, u.created_seq > ${s} AS created${userCols}
         FROM users u WHERE u.id = ${viewer.id} AND u.seq > ${s}
       UNION ALL
-      SELECT 'row', 'users', u.id, GREATEST(u.seq, g.seq), g.seq > ${s}${userCols}
+      SELECT CASE WHEN r.is_deleted THEN 'deleted' ELSE 'row' END, 'references', r.id, r.seq, r.created_seq > ${s}${refCols}
+        FROM "references" r
+        WHERE r.user_id = ${viewer.id} AND r.seq > ${s} AND (${withDeletions} OR NOT r.is_deleted)`;
+  if (!viewer.verified) return own;
+  const verifiedSeq = sql`${viewer.verifiedSeq ?? 0}::bigint`;
+  return sql`${own}
+      UNION ALL
+      SELECT 'row', 'users', u.id, GREATEST(u.seq, g.seq), g.seq > ${s}${grantedCols}
         FROM user_grants g JOIN users u ON u.id = g.candidate_id
         WHERE g.referee_email = ${viewer.email} AND u.id <> ${viewer.id} AND GREATEST(u.seq, g.seq) > ${s}
       UNION ALL
-      SELECT CASE WHEN r.is_deleted THEN 'deleted' ELSE 'row' END, 'references', r.id, r.seq, r.created_seq > ${s}${refCols}
+      SELECT CASE WHEN r.is_deleted THEN 'deleted' ELSE 'row' END, 'references', r.id, GREATEST(r.seq, COALESCE(v.seq, 0)),
+          GREATEST(r.created_seq, COALESCE(v.seq, 0)) > ${s}${refCols}
         FROM "references" r
-        WHERE r.user_id = ${viewer.id} AND r.seq > ${s} AND (${withDeletions} OR NOT r.is_deleted)
-      UNION ALL
-      SELECT CASE WHEN r.is_deleted THEN 'deleted' ELSE 'row' END, 'references', r.id, r.seq, r.created_seq > ${s}${refCols}
-        FROM "references" r
-        WHERE r.referee_email = ${viewer.email} AND r.user_id <> ${viewer.id} AND r.seq > ${s}
+        LEFT JOIN reveals v ON v.viewer_id = ${viewer.id} AND v.reference_id = r.id
+        WHERE r.referee_email = ${viewer.email} AND r.user_id <> ${viewer.id} AND (r.seq > ${s} OR v.seq > ${s})
           AND (${withDeletions} OR NOT r.is_deleted)
       UNION ALL
       SELECT 'deleted', 'references', d.reference_id, d.seq, false${noCols}
         FROM reference_departures d JOIN "references" r ON r.id = d.reference_id
-        WHERE ${withDeletions} AND d.referee_email = ${viewer.email} AND d.seq > ${s}
+        WHERE ${withDeletions} AND d.referee_email = ${viewer.email} AND d.seq > ${s} AND d.seq > ${verifiedSeq}
           AND r.user_id <> ${viewer.id} AND r.referee_email <> ${viewer.email}`;
 }
 
@@ -123,6 +144,7 @@ function pulledReference(r: PageRow & EntryRow): PulledReference {
     status: r.status ?? '',
     response: r.response,
     respondedAt: numberOrNull(r.responded_at),
+    remindedAt: numberOrNull(r.reminded_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -136,7 +158,7 @@ function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
-export async function readPullSnapshot(db: Db, viewer: Viewer, since: number, limit: number): Promise<PullSnapshot> {
+export async function readPullSnapshot(db: Db, viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot> {
   let rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, since, limit)));
   const metaOf = (kind: string) => Number(rows.find((r) => r.kind === kind)?.seq ?? 0);
   // A cursor this database never issued (it was reset or replaced): start over rather than miss data.

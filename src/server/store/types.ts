@@ -3,7 +3,7 @@
  * only behind it (src/server/store/*); PGlite and PostgreSQL implement it with
  * the same Drizzle code.
  */
-import type { references, users } from './tables';
+import type { emailCodes, invitations, mailOutbox, references, sessions, users } from './tables';
 
 export type StoredUser = typeof users.$inferSelect;
 export type StoredReference = typeof references.$inferSelect;
@@ -13,14 +13,42 @@ export type PulledUser = Pick<StoredUser, 'id' | 'email' | 'name' | 'createdAt' 
 /** The columns of a reference that clients receive (no merge bookkeeping). */
 export type PulledReference = Pick<
   StoredReference,
-  'id' | 'userId' | 'refereeName' | 'refereeEmail' | 'message' | 'status' | 'response' | 'respondedAt' | 'createdAt' | 'updatedAt'
+  | 'id'
+  | 'userId'
+  | 'refereeName'
+  | 'refereeEmail'
+  | 'message'
+  | 'status'
+  | 'response'
+  | 'respondedAt'
+  | 'remindedAt'
+  | 'createdAt'
+  | 'updatedAt'
 >;
+export type SessionRow = typeof sessions.$inferSelect;
+export type EmailCode = typeof emailCodes.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type MailRow = typeof mailOutbox.$inferSelect;
+/** A message for the mail outbox. */
+export type NewMail = Pick<MailRow, 'id' | 'kind' | 'toAddress' | 'subject' | 'textBody' | 'createdAt'>;
 
+/** Who a request acts for: the user behind a live session. */
 export interface Viewer {
   id: string;
-  /** Normalized (lowercase). */
+  /** Normalized (CONTRACT §3). */
   email: string;
+  name: string;
+  /** Until true, nothing addressed to `email` is this viewer's to see or answer. */
+  verified: boolean;
+  /** Cursor value of the verification (null until verified). */
+  verifiedSeq: number | null;
+  sessionId: string;
+  /** When the session ends by itself (ms). */
+  expiresAt: number;
 }
+
+/** What the pull query needs of a viewer. */
+export type PullViewer = Pick<Viewer, 'id' | 'email' | 'verified' | 'verifiedSeq'>;
 
 export interface PullEntry {
   kind: 'row' | 'deleted';
@@ -57,6 +85,15 @@ export interface Departure {
   seq: number;
 }
 
+export interface Reveal {
+  viewerId: string;
+  referenceId: string;
+  seq: number;
+}
+
+/** A candidate's reference whose current address has had no invitation yet. */
+export type UninvitedReference = Pick<StoredReference, 'id' | 'refereeEmail' | 'refereeName' | 'message'>;
+
 /**
  * One writing transaction. Every writer calls `lockCounter` first: it
  * serializes writers, so the cursor values they hand out follow commit order.
@@ -77,6 +114,52 @@ export interface WriteTx {
   /** Records visibility grants that do not exist yet; existing ones keep their seq. */
   addGrants(grants: readonly Grant[]): Promise<void>;
   addDepartures(departures: readonly Departure[]): Promise<void>;
+  insertSession(session: SessionRow): Promise<void>;
+  /** Replaces the user's verification code (a new one voids the old). */
+  putEmailCode(code: EmailCode): Promise<void>;
+  findEmailCode(userId: string): Promise<EmailCode | null>;
+  deleteEmailCode(userId: string): Promise<void>;
+  /** Messages to send after commit (src/server/mail/sender.ts). */
+  enqueueMail(messages: readonly NewMail[]): Promise<void>;
+  loadInvitations(referenceIds: readonly string[]): Promise<Invitation[]>;
+  /** Adds invitations; one that exists for the same reference and address is kept. */
+  addInvitations(invitations: readonly Invitation[]): Promise<void>;
+  setInvitationReminded(referenceId: string, email: string, at: number): Promise<void>;
+  // Verification (a visibility change):
+  /** Ids of live references addressed to `email` by someone other than `userId`. */
+  referencesAddressedTo(email: string, userId: string): Promise<string[]>;
+  /** Candidates whose `users` row `email` may see. */
+  grantedCandidates(email: string): Promise<string[]>;
+  addReveals(reveals: readonly Reveal[]): Promise<void>;
+  /** Gives existing grants new cursor values. */
+  regrant(grants: readonly Grant[]): Promise<void>;
+  markVerified(userId: string, seq: number): Promise<void>;
+  /** The candidate's live pending references whose current address was never invited. */
+  uninvitedReferencesOf(userId: string): Promise<UninvitedReference[]>;
+}
+
+export interface MailOutboxStore {
+  /**
+   * Claims up to `limit` messages that are due and not claimed by a live
+   * lease, for `leaseMs`: another process skips them meanwhile.
+   */
+  claim(now: number, leaseMs: number, limit: number): Promise<MailRow[]>;
+  /** Marks a message sent (its body is dropped: it may hold a code). */
+  markSent(id: string, at: number): Promise<void>;
+  /** Releases a message whose send failed, for another attempt at `nextAttemptAt`. */
+  markFailed(id: string, error: string, nextAttemptAt: number): Promise<void>;
+}
+
+export interface SessionStore {
+  /** The viewer behind a session that has not ended or expired at `now`, or null. */
+  findViewer(sessionId: string, userId: string, now: number): Promise<Viewer | null>;
+  insert(session: SessionRow): Promise<void>;
+  /** Ends one session; false if it had ended already (or is not this user's). */
+  end(sessionId: string, userId: string, now: number): Promise<boolean>;
+  /** Ends every live session of the user. */
+  endAll(userId: string, now: number): Promise<void>;
+  /** Of `ids`, those that ended or expired by `now`. */
+  ended(ids: readonly string[], now: number): Promise<string[]>;
 }
 
 export interface Store {
@@ -86,7 +169,12 @@ export interface Store {
   findUserByEmail(email: string): Promise<StoredUser | null>;
   findUserById(id: string): Promise<StoredUser | null>;
   /** Reads one consistent snapshot: the counter and the changes after `since`. */
-  pull(viewer: Viewer, since: number, limit: number): Promise<PullSnapshot>;
+  pull(viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot>;
+  readonly sessions: SessionStore;
+  readonly mail: MailOutboxStore;
+  /** Counts one wrong code; returns the attempts so far (0 when there is no code). */
+  recordWrongCode(userId: string): Promise<number>;
+  findInvitationByToken(tokenHash: string): Promise<Invitation | null>;
   /** Runs `fn` in one transaction; everything or nothing is written. */
   write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;

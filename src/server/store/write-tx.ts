@@ -2,9 +2,9 @@
  * The writing transaction over Drizzle. See pull.ts for why locking the
  * counter first makes the cursor follow commit order.
  */
-import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, ne, notExists, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { referenceDepartures, references, syncCounter, userGrants, users } from './tables';
+import { emailCodes, invitations, mailOutbox, referenceDepartures, references, reveals, sessions, syncCounter, userGrants, users } from './tables';
 import type { Departure, Grant, StoredReference, StoredUser, WriteTx } from './types';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -172,6 +172,100 @@ export function createWriteTx(tx: Db): BufferedWriteTx {
     },
     async addDepartures(departures: readonly Departure[]) {
       for (const departure of departures) pending.departures.set(`${departure.referenceId}\u0000${departure.refereeEmail}`, departure);
+    },
+    async insertSession(session) {
+      await flush();
+      await tx.insert(sessions).values(session);
+    },
+    async putEmailCode(code) {
+      await flush();
+      const { userId: _userId, ...rest } = code;
+      await tx.insert(emailCodes).values(code).onConflictDoUpdate({ target: emailCodes.userId, set: rest });
+    },
+    async findEmailCode(userId) {
+      await flush();
+      const rows = await tx.select().from(emailCodes).where(eq(emailCodes.userId, userId)).limit(1);
+      return rows[0] ?? null;
+    },
+    async deleteEmailCode(userId) {
+      await flush();
+      await tx.delete(emailCodes).where(eq(emailCodes.userId, userId));
+    },
+    async enqueueMail(messages) {
+      if (!messages.length) return;
+      await flush();
+      await tx.insert(mailOutbox).values(messages.map((m) => ({ ...m, nextAttemptAt: m.createdAt, attempts: 0 })));
+    },
+    async loadInvitations(referenceIds) {
+      if (!referenceIds.length) return [];
+      await flush();
+      return tx.select().from(invitations).where(inArray(invitations.referenceId, [...referenceIds]));
+    },
+    async addInvitations(rows) {
+      if (!rows.length) return;
+      await flush();
+      await tx.insert(invitations).values([...rows]).onConflictDoNothing();
+    },
+    async setInvitationReminded(referenceId, email, at) {
+      await flush();
+      await tx
+        .update(invitations)
+        .set({ remindedAt: at })
+        .where(and(eq(invitations.referenceId, referenceId), eq(invitations.email, email)));
+    },
+    async referencesAddressedTo(email, userId) {
+      await flush();
+      const rows = await tx
+        .select({ id: references.id })
+        .from(references)
+        .where(and(eq(references.refereeEmail, email), ne(references.userId, userId), eq(references.isDeleted, false)))
+        .orderBy(references.seq);
+      return rows.map((r) => r.id);
+    },
+    async grantedCandidates(email) {
+      await flush();
+      const rows = await tx.select({ id: userGrants.candidateId }).from(userGrants).where(eq(userGrants.refereeEmail, email));
+      return rows.map((r) => r.id);
+    },
+    async addReveals(rows) {
+      if (!rows.length) return;
+      await flush();
+      await tx
+        .insert(reveals)
+        .values([...rows])
+        .onConflictDoUpdate({ target: [reveals.viewerId, reveals.referenceId], set: { seq: sql`excluded.seq` } });
+    },
+    async regrant(grants) {
+      if (!grants.length) return;
+      await flush();
+      await tx
+        .insert(userGrants)
+        .values([...grants])
+        .onConflictDoUpdate({ target: [userGrants.refereeEmail, userGrants.candidateId], set: { seq: sql`excluded.seq` } });
+    },
+    async markVerified(userId, seq) {
+      await flush();
+      await tx.update(users).set({ emailVerified: true, verifiedSeq: seq }).where(eq(users.id, userId));
+    },
+    async uninvitedReferencesOf(userId) {
+      await flush();
+      return tx
+        .select({ id: references.id, refereeEmail: references.refereeEmail, refereeName: references.refereeName, message: references.message })
+        .from(references)
+        .where(
+          and(
+            eq(references.userId, userId),
+            eq(references.isDeleted, false),
+            eq(references.status, 'pending'),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(invitations)
+                .where(and(eq(invitations.referenceId, references.id), eq(invitations.email, references.refereeEmail))),
+            ),
+          ),
+        )
+        .orderBy(references.seq);
     },
   };
 }

@@ -1,27 +1,59 @@
 /** A typed test client of the sync API, with builders for pushed records. */
-import type { AuthResponse, PullResponse, PushResponse } from '../../shared/protocol';
+import type { AuthResponse, PullResponse, PushResponse, UserResponse } from '../../shared/protocol';
 import { request, uniqueSuffix, type Response } from './harness';
+import { codeIn, waitForMail } from './mailbox';
 
 export interface TestUser {
   id: string;
   email: string;
   name: string;
   token: string;
+  email_verified: boolean;
 }
+
+/** Where a server is and where it writes its mail. */
+export interface ServerAddress {
+  url: string;
+  mailDir?: string;
+}
+
+export const TEST_PASSWORD = 'password-123';
 
 export type RawRecord = Record<string, unknown> & { id: string };
 export type PushChanges = Record<string, { created?: RawRecord[]; updated?: RawRecord[]; deleted?: string[] } | undefined>;
 
 export class TestClient {
-  constructor(readonly url: string) {}
+  readonly url: string;
+  readonly mailDir: string | undefined;
 
-  async signup(name = 'User'): Promise<TestUser> {
-    const email = `${name.toLowerCase().replace(/\W/g, '')}-${uniqueSuffix()}@example.com`;
+  /** With a mail folder, sign-ups verify their email as a person would: with the code mailed to them. */
+  constructor(server: string | ServerAddress) {
+    this.url = typeof server === 'string' ? server : server.url;
+    this.mailDir = typeof server === 'string' ? undefined : server.mailDir;
+  }
+
+  async signup(name = 'User', options: { verify?: boolean; email?: string } = {}): Promise<TestUser> {
+    const email = options.email ?? `${name.toLowerCase().replace(/\W/g, '')}-${uniqueSuffix()}@example.com`;
     const res = await request<AuthResponse>(this.url, 'POST', '/api/auth/signup', {
-      body: { email, name, password: 'password-123' },
+      body: { email, name, password: TEST_PASSWORD },
     });
     if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return { ...res.body.user, token: res.body.token };
+    const user = { ...res.body.user, token: res.body.token };
+    return (options.verify ?? this.mailDir !== undefined) ? this.verify(user) : user;
+  }
+
+  /** Reads the newest verification code mailed to the user and enters it. */
+  async verify(user: TestUser): Promise<TestUser> {
+    if (!this.mailDir) throw new Error('this TestClient has no mail folder to read the code from');
+    const mail = await waitForMail(this.mailDir, { to: user.email, kind: 'verification' });
+    const code = codeIn(mail[mail.length - 1]!.text);
+    const res = await request<UserResponse>(this.url, 'POST', '/api/auth/verify', { token: user.token, body: { code } });
+    if (res.status !== 200) throw new Error(`verify failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { ...user, email_verified: true };
+  }
+
+  async login(email: string, password = TEST_PASSWORD): Promise<Response<AuthResponse>> {
+    return request<AuthResponse>(this.url, 'POST', '/api/auth/login', { body: { email, password } });
   }
 
   pull(user: TestUser, since?: number | string, limit?: number): Promise<Response<PullResponse>> {
@@ -53,6 +85,15 @@ export class TestClient {
     }
     return request<PushResponse>(this.url, 'POST', '/api/sync/push', { token: user.token, body: { changes: full, lastPulledAt } });
   }
+}
+
+/**
+ * The answer to a push of new references that changed nothing else: each is
+ * reported `winner: "server"`, because the server dates it (created_at is the
+ * time of receipt, CONTRACT §3) and the device must pull that date.
+ */
+export function acceptedNew(...records: { id: string }[]): PushResponse {
+  return { conflicts: records.map((r) => ({ table: 'references', id: r.id, winner: 'server' as const })), rejected: {} };
 }
 
 let counter = 0;

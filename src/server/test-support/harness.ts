@@ -4,10 +4,14 @@
  * small HTTP client. Boot one per test file (beforeAll): PGlite takes seconds.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type AppDeps } from '../app';
+import { createFileTransport } from '../mail/transports';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
 import type { ChangeEvent } from '../replication/events';
@@ -19,6 +23,8 @@ export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'p
 
 export interface TestServer {
   url: string;
+  /** Where this server writes its mail (`.eml` files: test-support/mailbox.ts reads them). */
+  mailDir: string;
   app: FastifyInstance;
   store: Store;
   published: ChangeEvent[];
@@ -49,24 +55,31 @@ export async function openTestStore(backend: Backend): Promise<{ store: Store; d
   };
 }
 
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret';
+
 export async function startServer(
   backend: Backend,
   overrides: Partial<Omit<AppDeps, 'db'>> = {},
 ): Promise<TestServer> {
   const { store, drop } = await openTestStore(backend);
   const published: ChangeEvent[] = [];
+  const mailDir = mkdtempSync(join(tmpdir(), 'aideepref-mail-'));
+  const clock = overrides.clock ?? (() => Date.now());
   const app = await buildApp({
     db: store,
-    clock: () => Date.now(),
-    jwtSecret: 'test-secret-test-secret-test-secret',
+    clock,
+    jwtSecret: TEST_JWT_SECRET,
     authRateLimit: 10_000,
+    syncRateLimit: 100_000,
     onPublish: (events) => published.push(...events),
+    mail: { transport: createFileTransport(mailDir, clock), publicUrl: 'http://app.test' },
     ...overrides,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    mailDir,
     app,
     store,
     published,
@@ -74,6 +87,7 @@ export async function startServer(
       await app.close();
       await store.close();
       await drop();
+      rmSync(mailDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,11 +4,15 @@
  * is a wrapper process, and a SIGKILL sent to it would leave the server running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** Its DATA_DIR (a fresh temporary one unless the caller gave one); mail lands in `mail/` there. */
+  dataDir: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -17,9 +21,10 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const OUTPUT_KEPT = 256 * 1024;
 
 export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
+  const dataDir = env.DATA_DIR || mkdtempSync(join(tmpdir(), 'aideepref-proc-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The last OUTPUT_KEPT characters of stdout+stderr (a server under load logs every request).
@@ -55,7 +60,7 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Pr
         clearTimeout(timer);
         child.stdout?.off('data', onData);
         child.off('exit', onExit);
-        resolvePromise({ child, url: `http://127.0.0.1:${port}`, output: () => out, stop });
+        resolvePromise({ child, url: `http://127.0.0.1:${port}`, dataDir, output: () => out, stop });
         return;
       }
     };

@@ -18,6 +18,8 @@ export const SessionUserSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
+  /** Until true, nothing addressed to this email reaches the user (CONTRACT §3). */
+  email_verified: z.boolean(),
 });
 export type SessionUser = z.infer<typeof SessionUserSchema>;
 
@@ -26,6 +28,20 @@ export const AuthResponseSchema = z.object({
   user: SessionUserSchema,
 });
 export type AuthResponse = z.infer<typeof AuthResponseSchema>;
+
+/** `{code}` from the verification message, or `{token}` from a verification or invitation link. */
+export const VerifyBodySchema = z.union([
+  z.object({ code: z.string().max(100) }).strict(),
+  z.object({ token: z.string().min(1).max(200) }).strict(),
+]);
+export type VerifyBody = z.infer<typeof VerifyBodySchema>;
+
+/** POST /api/auth/verify and GET /api/auth/me. */
+export const UserResponseSchema = z.object({ user: SessionUserSchema });
+export type UserResponse = z.infer<typeof UserResponseSchema>;
+
+/** A verification code: six digits. */
+export const VERIFICATION_CODE_PATTERN = /^\d{6}$/;
 
 export const HealthResponseSchema = z.object({
   ok: z.literal(true),

@@ -5,6 +5,7 @@
  * Re-exported by the modules that always held them.
  */
 import { LIMITS, normalizeEmail } from '../schema';
+import { emailMixesScripts } from './scripts';
 
 /** Socket.IO event names of CONTRACT §4. */
 export const REFERENCE_EVENTS = {
@@ -38,5 +39,5 @@ export function hasNul(value: string): boolean {
 
 export function isValidEmail(value: string): boolean {
   const email = normalizeEmail(value);
-  return email.length <= LIMITS.email && EMAIL_SHAPE.test(email) && !hasNul(email);
+  return email.length <= LIMITS.email && EMAIL_SHAPE.test(email) && !hasNul(email) && !emailMixesScripts(email);
 }

@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   forbidden: 'forbidden',
   unauthorized: 'unauthorized',
   emailTaken: 'email_taken',
+  /** A verification code that is wrong, expired or void, or a link that does not verify this email. */
+  invalidCode: 'invalid_code',
   notFound: 'not_found',
   tooLarge: 'too_large',
   rateLimited: 'rate_limited',

@@ -11,12 +11,17 @@ const metadata = {
   is_deleted: z.literal(false),
 };
 
-/** A `users` row as a pull returns it: never anything about passwords. */
+/**
+ * A `users` row as a pull returns it: never anything about passwords. Another
+ * user's row (a candidate who asked this referee) carries `id`, `name` and
+ * `email` only: every other column is null, 0 or false (CONTRACT §3).
+ */
 export const PulledUserRowSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
   ...metadata,
+  sync_status: z.enum(SYNC_STATUSES).nullable(),
 });
 export type PulledUserRow = z.infer<typeof PulledUserRowSchema>;
 
@@ -29,6 +34,7 @@ export const PulledReferenceRowSchema = z.object({
   status: z.enum(REFERENCE_STATUSES),
   response: z.string().nullable(),
   responded_at: z.number().nullable(),
+  reminded_at: z.number().nullable(),
   ...metadata,
 });
 export type PulledReferenceRow = z.infer<typeof PulledReferenceRowSchema>;

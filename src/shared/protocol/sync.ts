@@ -58,6 +58,27 @@ export const PushBodySchema = z.object({
 });
 export type PushBody = z.infer<typeof PushBodySchema>;
 
+/** Most entries (created, updated and deleted of all tables together) one push may carry (CONTRACT §3: more is 413). */
+export const PUSH_ENTRIES_MAX = 5_000;
+
+/**
+ * The push as the server reads it: only the structure. Every entry is checked
+ * on its own (src/server/replication/push-entries.ts), so one malformed record
+ * is rejected alone instead of failing the whole push.
+ */
+export const PushRequestSchema = z.object({
+  changes: z.record(
+    z.string(),
+    z.object({
+      created: z.array(z.unknown()).default([]),
+      updated: z.array(z.unknown()).default([]),
+      deleted: z.array(z.unknown()).default([]),
+    }),
+  ),
+  lastPulledAt: CursorSchema.nullable().optional(),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
 export const ConflictSchema = z.object({
   table: z.string(),
   id: z.string(),

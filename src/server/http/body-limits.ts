@@ -1,0 +1,79 @@
+/**
+ * Answers that must reach the client as answers (CONTRACT §3: "a 413 or 429
+ * reaches the client as an answer, never as a cut connection"):
+ *
+ * - A body over the limit: fastify refuses it as soon as it sees the length,
+ *   but a client still sending gets EPIPE instead of the status when the
+ *   socket closes under it (FACTS). So the rest of the body is read and
+ *   dropped before the 413 goes out, up to a bound past which the sender is
+ *   not a client of ours.
+ * - Errors Node's HTTP parser answers by itself (headers too large → 431,
+ *   malformed request → 400): written in the contract's error shape.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyRequest } from 'fastify';
+import { ERROR_CODES } from '../../shared/protocol';
+import { errorBody } from './errors';
+
+/** Read and dropped at most, after which the connection is cut. */
+export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+export const MAX_DRAIN_MS = 15_000;
+
+export async function drainTooLarge(error: FastifyError | Error, request: FastifyRequest): Promise<void> {
+  if ((error as FastifyError).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;
+  const raw = request.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  await new Promise<void>((resolve) => {
+    let received = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', done);
+      raw.off('close', done);
+      raw.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_DRAIN_BYTES) {
+        raw.destroy();
+        done();
+      }
+    };
+    const timer = setTimeout(() => {
+      raw.destroy();
+      done();
+    }, MAX_DRAIN_MS);
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
+    raw.resume();
+  });
+}
+
+interface ParserError extends Error {
+  code?: string;
+}
+
+export function handleClientError(error: ParserError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, ERROR_CODES.invalid, 'the request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, ERROR_CODES.invalid, 'the request took too long to arrive']
+        : [400, ERROR_CODES.invalid, 'malformed HTTP request'];
+  const body = JSON.stringify(errorBody(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
