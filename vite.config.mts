@@ -51,7 +51,8 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
-    sourcemap: true,
+    // Maps for local debugging only: no sourceMappingURL in the served files, and the server refuses *.map.
+    sourcemap: 'hidden',
     // One app chunk is deliberate: it is precached whole, and React + WatermelonDB + rxjs make it ~200 KB gzipped.
     chunkSizeWarningLimit: 1_000,
   },

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AppClient, AuthApi, Session } from '../web/app-client';
 import { createSessionStore } from './session-store';
 
-const ana: Session = { token: 't1', user: { id: 'u1', email: 'ana@example.com', name: 'Ana' } };
+const ana: Session = { token: 't1', user: { id: 'u1', email: 'ana@example.com', name: 'Ana', email_verified: true } };
 
 function fakeClient(session: Session): AppClient {
   return { session, renewSession: vi.fn() } as unknown as AppClient;
@@ -56,7 +56,7 @@ describe('createSessionStore', () => {
   });
 
   it('renews the token of the same user only', async () => {
-    const bob: Session = { token: 't2', user: { id: 'u2', email: 'bob@example.com', name: 'Bob' } };
+    const bob: Session = { token: 't2', user: { id: 'u2', email: 'bob@example.com', name: 'Bob', email_verified: true } };
     const renewed: Session = { ...ana, token: 't3' };
     const signIn = vi.fn<AuthApi['signIn']>().mockResolvedValueOnce(renewed).mockResolvedValueOnce(bob);
     const store = createSessionStore({ auth: fakeAuth({ restore: () => ana, signIn }), createClient: fakeClient });

@@ -35,8 +35,8 @@ async function rawRows(db: Database, table: string): Promise<Record<string, unkn
 }
 
 describe('schema', () => {
-  it('is version 1 with the contract tables and sync metadata columns', () => {
-    expect(schema.version).toBe(1);
+  it('is version 2 with the contract tables and sync metadata columns', () => {
+    expect(schema.version).toBe(2);
     expect(Object.keys(schema.tables).sort()).toEqual(['references', 'sync_metadata', 'sync_queue', 'users']);
     for (const table of ['users', 'references'] as const) {
       const columns = Object.keys(schema.tables[table]!.columns);
@@ -45,13 +45,13 @@ describe('schema', () => {
       );
     }
     expect(Object.keys(schema.tables.references!.columns)).toEqual(
-      expect.arrayContaining(['user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at']),
+      expect.arrayContaining(['user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at', 'reminded_at']),
     );
     expect(Object.keys(schema.tables.sync_queue!.columns).sort()).toEqual(
       ['created_at', 'error', 'operation', 'payload', 'record_id', 'retry_count', 'status', 'table_name', 'updated_at'].sort(),
     );
     expect(Object.keys(schema.tables.sync_metadata!.columns).sort()).toEqual(['key', 'updated_at', 'value']);
-    expect(migrations.sortedMigrations).toEqual([]);
+    expect(migrations.sortedMigrations.map((m) => m.toVersion)).toEqual([2]);
   });
 });
 

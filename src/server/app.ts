@@ -52,6 +52,8 @@ export interface AppDeps {
     from?: string;
     /** How often the sender looks for due mail besides being nudged. */
     pollMs?: number;
+    /** Delays between attempts of a message that could not be sent (default sender.ts). */
+    retryDelaysMs?: readonly number[];
   };
 }
 
@@ -93,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     from: deps.mail.from ?? `AiDeepRef <no-reply@${publicHost}>`,
     messageIdDomain: publicHost,
     ...(deps.mail.pollMs ? { pollMs: deps.mail.pollMs } : {}),
+    ...(deps.mail.retryDelaysMs ? { retryDelaysMs: deps.mail.retryDelaysMs } : {}),
   });
   app.addHook('onClose', async () => sender.stop());
   const realtime = attachRealtime(app.server, {
@@ -132,7 +135,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     xFrameOptions: { action: 'deny' },
     strictTransportSecurity: false,
   });
-  await app.register(rateLimit, { global: false });
+  // Keys are users and addresses: room for many before the least recent is forgotten.
+  await app.register(rateLimit, { global: false, cache: 100_000 });
 
   // Asks the database: a load balancer or client must not route to a process that cannot reach it.
   app.get('/api/health', async (request, reply): Promise<HealthResponse | UnhealthyResponse> => {

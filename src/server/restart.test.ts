@@ -5,7 +5,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient, acceptedNew, idsOf, newReference } from './test-support/client';
 import { uniqueSuffix } from './test-support/harness';
+import { codeIn } from './test-support/mailbox';
 import { spawnServer, type ServerProcess } from './test-support/process';
+import { freePort, startSmtp, type TestSmtp } from './test-support/smtp';
 import { ledgerWriters, until } from './test-support/workload';
 
 /** A committed push survives kill -9 on PGlite, and tokens stay valid (the secret lives in DATA_DIR). */
@@ -99,6 +101,39 @@ describe.each([
     // The database is not wedged: every writer pushes again.
     for (const w of writers) expect((await w.pushOnce()).status).toBe(200);
     console.info(`[crash ${backend}] ${acked()} pushes acknowledged, ${inFlightAtKill} in flight at kill -9, all acknowledged present`);
+    await proc.stop('SIGTERM');
+  }, 300_000);
+});
+
+/**
+ * The mail outbox across kill -9: a message committed but not yet sent (the
+ * mail server is down) is delivered by the restarted process, exactly once.
+ */
+describe('kill -9 between the commit and the send of a message', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aideepref-mailcrash-'));
+  let proc: ServerProcess | undefined;
+  let smtp: TestSmtp | undefined;
+  afterAll(async () => {
+    await proc?.stop('SIGKILL');
+    await smtp?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers the message after the restart', async () => {
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, JWT_SECRET: '', DATABASE_URL: '', REDIS_URL: '', SMTP_URL: `smtp://mailer:mail-secret@127.0.0.1:${port}` };
+    proc = await spawnServer(env);
+    const user = await new TestClient(proc.url).signup('Crash Mail', { verify: false });
+    // Committed (201), and the send has failed at least once: the mail server is not there.
+    await until(() => proc!.output().includes('mail not sent'), 30_000, 'a failed send attempt');
+    await proc.stop('SIGKILL');
+
+    smtp = await startSmtp({ port });
+    proc = await spawnServer(env);
+    await until(() => smtp!.received.some((m) => m.to === user.email), 60_000, 'the message after the restart');
+    expect(codeIn(smtp.received.find((m) => m.to === user.email)!.text)).toMatch(/^\d{6}$/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(smtp.received.filter((m) => m.to === user.email)).toHaveLength(1);
     await proc.stop('SIGTERM');
   }, 300_000);
 });

@@ -156,6 +156,8 @@ export async function runChecks(input: CheckInput): Promise<CheckResult> {
           continue;
         }
         for (const d of diffColumns(columns, server, row)) failures.push(`diverged: device ${device.id} ${table}/${row.id} ${d} (expected = server)`);
+        // The server dates a new reference (created_at at receipt): every device ends with its date.
+        for (const d of diffColumns(table === 'references' ? ['created_at'] : [], server, row)) failures.push(`diverged: device ${device.id} ${table}/${row.id} ${d} (expected = server)`);
         // The device's updated_at seeds its hybrid clock after a restart and orders its next
         // write: it must be the server's too (a push the server kept another row for moves it).
         for (const d of diffColumns(['updated_at'], server, row)) {

@@ -60,14 +60,17 @@ export function findLostWrites(intents: Intent[], pushes: CommittedPush[], oracl
     if (intent.table === 'references' && !ref && deletedLocally.has(intent.id)) continue; // created and deleted before any push
     if (REFEREE_COLUMNS.has(column) && oracle.addressedAwayFrom(intent.id, intent.email, intent.step)) continue; // no longer theirs to answer
     const value = intent.values[column] ?? null;
-    const delivered = (byDevice.get(intent.device) ?? []).some((p) =>
+    const deliveries = (byDevice.get(intent.device) ?? []).filter((p) =>
       carried(p, intent.table, intent.id).some(({ kind, row }) => {
         const columns = kind === 'created' ? Object.keys(row) : changedColumns(row, [column]);
         const sent = column === 'message' && row[column] === null ? '' : (row[column] ?? null);
         return columns.includes(column) && sent === value && Number(row.updated_at) >= intent.stamp;
       }),
     );
-    if (!delivered) lost.push({ intent, column, why: 'no committed push from this device carried this value' });
+    const key = `${intent.table}/${intent.id}`;
+    // Refused by a rule (a second answer, a frozen or self address): the device showed why, the user discarded it.
+    if (deliveries.length && deliveries.every((p) => p.rejected?.has(key))) continue;
+    if (!deliveries.length) lost.push({ intent, column, why: 'no committed push from this device carried this value' });
   }
 
   for (const intent of intents) {
@@ -76,6 +79,10 @@ export function findLostWrites(intents: Intent[], pushes: CommittedPush[], oracl
       if (ref && !ref.deleted) lost.push({ intent, column: '(deletion)', why: 'the record is not deleted on the server' });
     }
     if (intent.kind === 'create' && !oracle.references.has(intent.id) && !deletedLocally.has(intent.id)) {
+      // A create the server refused (addressed to oneself) was shown on the device and discarded by its user.
+      const key = `${intent.table}/${intent.id}`;
+      const sent = (byDevice.get(intent.device) ?? []).filter((p) => carried(p, intent.table, intent.id).length > 0);
+      if (sent.length && sent.every((p) => p.rejected?.has(key))) continue;
       lost.push({ intent, column: '(creation)', why: 'the record never reached the server' });
     }
   }

@@ -9,9 +9,12 @@
  * - effective updated_at = the time of receipt when the stamp is more than
  *   60 s ahead of the server's clock;
  * - a deletion wins over any update and is permanent;
- * - the candidate creates (pending, no response), edits referee_name,
- *   referee_email and message, and deletes; only the referee sets status,
- *   response and responded_at; a user edits only their own name.
+ * - the candidate creates (pending, no response, never addressed to
+ *   themselves), edits referee_name, referee_email and message, and deletes;
+ * - only the VERIFIED owner of referee_email sees the reference and answers
+ *   it: status completed with a text, or declined without one, once; an
+ *   answer is final, and referee_name and referee_email no longer change;
+ * - a user edits only their own name.
  */
 
 const CANDIDATE_COLUMNS = ['referee_name', 'referee_email', 'message'];
@@ -90,12 +93,19 @@ export interface OracleOptions {
 export class MergeOracle {
   readonly references = new Map<string, OracleReference>();
   readonly users = new Map<string, OracleUser>();
+  /** Users who proved their email; from then on what is addressed to it is theirs. */
+  readonly verified = new Set<string>();
   private readonly firstClamp = new Map<string, number>();
 
   constructor(private readonly options: OracleOptions = {}) {}
 
   addUser(user: { id: string; email: string; name: string }, at: number): void {
     this.users.set(user.id, { ...user, nameTime: at, setBy: -1 });
+  }
+
+  /** A verification the server committed, in order with the pushes. */
+  verify(userId: string): void {
+    this.verified.add(userId);
   }
 
   /** Applies one committed push; returns the `table/id` of every record it predicts rejected. */
@@ -144,15 +154,16 @@ export class MergeOracle {
     const id = String(row.id);
     const { t, accept } = this.effective(id, row.updated_at, push.receivedAt);
     const ref = this.references.get(id);
+    const empty = (v: unknown) => v === undefined || v === null || v === '' || v === 0;
     if (!ref) {
-      // A create: only by the candidate for themselves, pending, without a response.
+      // A create: only by the candidate for themselves, pending, without a response, to someone else.
       if (row.user_id !== push.pusher.id) return false;
+      if (String(row.referee_email).toLowerCase() === push.pusher.email) return false;
       if ((row.status ?? 'pending') !== 'pending') return false;
-      if (row.response !== undefined && row.response !== null && row.response !== '') return false;
-      if (row.responded_at !== undefined && row.responded_at !== null && row.responded_at !== 0) return false;
+      if (!empty(row.response) || !empty(row.responded_at) || !empty(row.reminded_at)) return false;
       const fresh: OracleReference = { id, deleted: false, values: {}, times: {}, setBy: {}, addresses: [] };
       for (const column of REFERENCE_COLUMNS) {
-        fresh.values[column] = column === 'responded_at' ? null : norm(column, row[column]);
+        fresh.values[column] = column === 'responded_at' || column === 'response' ? null : norm(column, row[column]);
         fresh.times[column] = t;
         fresh.setBy[column] = push.index;
       }
@@ -161,12 +172,14 @@ export class MergeOracle {
       accept();
       return true;
     }
-    if (ref.deleted) return true; // deletion wins: accepted, changes nothing
     const owner = ref.values.user_id === push.pusher.id;
-    const referee = ref.values.referee_email === push.pusher.email;
+    const referee = !owner && this.verified.has(push.pusher.id) && ref.values.referee_email === push.pusher.email;
     if (!owner && !referee) return false;
+    if (ref.deleted) return true; // deletion wins: accepted, changes nothing
+    const answered = ref.values.status !== 'pending';
     const wins = (column: string) => ref.times[column] === undefined || t > ref.times[column]!;
     const accepted: [string, Value][] = [];
+    const changing = new Map<string, Value>();
     for (const column of changedColumns(row, REFERENCE_COLUMNS)) {
       const value = norm(column, row[column]);
       const allowed = (owner && CANDIDATE_COLUMNS.includes(column)) || (referee && REFEREE_COLUMNS.includes(column));
@@ -176,8 +189,20 @@ export class MergeOracle {
         if (kind === 'created' || !wouldChange) continue;
         return false;
       }
-      if (column === 'status' && value === 'pending' && wouldChange) return false;
+      if (wouldChange) {
+        if (answered && (column === 'referee_name' || column === 'referee_email' || REFEREE_COLUMNS.includes(column))) return false;
+        if (column === 'referee_email' && String(value).toLowerCase() === push.pusher.email) return false;
+        changing.set(column, value);
+      }
       accepted.push([column, value]);
+    }
+    if (REFEREE_COLUMNS.some((c) => changing.has(c))) {
+      // An answer is whole: completed with its text, or declined without one.
+      const status = changing.get('status');
+      const response = changing.has('response') ? changing.get('response') : ref.values.response;
+      if (status !== 'completed' && status !== 'declined') return false;
+      if (status === 'completed' && (typeof response !== 'string' || response.trim() === '')) return false;
+      if (status === 'declined' && !empty(response)) return false;
     }
     for (const [column, value] of accepted) {
       if (!wins(column)) continue;
@@ -208,8 +233,9 @@ export class MergeOracle {
 
   /** References a user may see (CONTRACT "Who may see and change what"). */
   visibleTo(user: Pusher): OracleReference[] {
+    const verified = this.verified.has(user.id);
     return [...this.references.values()].filter(
-      (r) => !r.deleted && (r.values.user_id === user.id || r.values.referee_email === user.email),
+      (r) => !r.deleted && (r.values.user_id === user.id || (verified && r.values.referee_email === user.email)),
     );
   }
 

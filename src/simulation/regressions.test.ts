@@ -42,7 +42,7 @@ async function stage(server: TestServer, time: SimTime): Promise<Stage> {
   const delivered: string[] = [];
   const net = new SimNetwork(server.url, (id) => devices.find((d) => d.id === id)?.online ?? false);
   const disk = new SimDisk();
-  const res = await request<{ token: string; user: { id: string; email: string; name: string } }>(server.url, 'POST', '/api/auth/signup', {
+  const res = await request<{ token: string; user: { id: string; email: string; name: string; email_verified: boolean } }>(server.url, 'POST', '/api/auth/signup', {
     body: { email: `cand-${uniqueSuffix()}@example.com`, name: 'Cand', password: 'password-123' },
   });
   const user = { ...res.body.user, token: res.body.token };

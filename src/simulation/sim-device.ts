@@ -27,6 +27,7 @@ export interface SimUser {
   email: string;
   name: string;
   token: string;
+  email_verified: boolean;
 }
 
 export type Row = Record<string, unknown> & { id: string };

@@ -26,6 +26,9 @@ describe('seeded simulation: real engines on WatermelonDB against the real serve
     expect(f.killedMidSync).toBeGreaterThan(0);
     expect(f.wentOffline).toBeGreaterThan(0);
     expect(result.figures.maxSkewMinutes).toBeGreaterThan(0);
+    // And the trust rules: users verified during the run, and the server refused what they forbid.
+    expect(result.figures.verifications).toBeGreaterThan(0);
+    expect(result.figures.rejectedRecords).toBeGreaterThan(0);
   }, 120_000);
 
   it('replays: the same seed gives the same run', async () => {

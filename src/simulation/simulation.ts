@@ -16,6 +16,7 @@
  */
 import { setGenerator } from '@nozbe/watermelondb/utils/common/randomId';
 import { request, startServer, type TestServer } from '../server/test-support/harness';
+import { codeIn, waitForMail } from '../server/test-support/mailbox';
 import type { ChangeEvent } from '../server/replication/events';
 import type { RealtimeEvent } from '../sync/ports';
 import { runChecks } from './checks';
@@ -68,6 +69,8 @@ export interface Figures {
   conflictsReported: number;
   rejectedRecords: number;
   discardedByUser: number;
+  /** Users who proved their email during the run (each one a visibility change). */
+  verifications: number;
   healRounds: number;
   referencesOnServer: number;
   referencesDeleted: number;
@@ -162,6 +165,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     conflictsReported: 0,
     rejectedRecords: 0,
     discardedByUser: 0,
+    verifications: 0,
     healRounds: 0,
     referencesOnServer: 0,
     referencesDeleted: 0,
@@ -206,7 +210,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const users: SimUser[] = [];
     for (let i = 0; i < perUser.length; i += 1) {
       const email = `user${i}.seed${seed}@example.com`;
-      const res = await request<{ token: string; user: { id: string; email: string; name: string } }>(url, 'POST', '/api/auth/signup', {
+      const res = await request<{ token: string; user: { id: string; email: string; name: string; email_verified: boolean } }>(url, 'POST', '/api/auth/signup', {
         body: { email, name: `User ${i}`, password: 'password-123' },
       });
       if (res.status !== 201) throw new Error(`signup failed: ${res.status}`);
@@ -365,9 +369,36 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       await withTimeout(`reopening ${device.id}`, device.open());
     }
 
+    /**
+     * A user proves their email as a person would: a fresh code (the one from
+     * sign-up may have expired in simulated time), read from the mail the
+     * server wrote, entered through the API. From then on what is addressed
+     * to them is theirs: a visibility change the oracle learns in order.
+     */
+    async function verify(user: SimUser): Promise<void> {
+      if (user.email_verified) return;
+      const before = (await waitForMail(server!.mailDir, { to: user.email, kind: 'verification' })).length;
+      const resend = await request(url, 'POST', '/api/auth/verify/resend', { token: user.token });
+      if (resend.status !== 202 && resend.status !== 429) fail(`resend for ${user.email}: ${resend.status}`);
+      // 429: the last code is under a minute old, so still good.
+      const sent = await waitForMail(server!.mailDir, { to: user.email, kind: 'verification', count: resend.status === 202 ? before + 1 : before });
+      const res = await request(url, 'POST', '/api/auth/verify', { token: user.token, body: { code: codeIn(sent.at(-1)!.text) } });
+      if (res.status !== 200) {
+        fail(`verify ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
+        return;
+      }
+      user.email_verified = true;
+      oracle.verify(user.id);
+      reclamping.verify(user.id);
+      figures.verifications += 1;
+      trace.push(`verify @user${userIndex.get(user.id)}`);
+    }
+
     const candidateName = () => `Referee ${rng.id(4)}`;
     const refereeEmail = (self: SimUser) => {
       const others = users.filter((u) => u.id !== self.id);
+      // Now and then a request to oneself: the server refuses it, and the device shows why.
+      if (rng.chance(0.03)) return self.email;
       return rng.chance(0.8) ? rng.pick(others).email : `outside${rng.int(3)}.seed${seed}@example.org`;
     };
 
@@ -454,6 +485,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         skew: 1,
         kill: 2,
         autosave: 2,
+        verify: users.some((u) => !u.email_verified) ? 1 : 0,
       });
       if (!device.live) await device.open();
       switch (choice) {
@@ -499,6 +531,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         case 'kill':
           await kill(device);
           break;
+        case 'verify':
+          await verify(rng.pick(users.filter((u) => !u.email_verified)));
+          break;
         case 'autosave':
           figures.faults.autosaves += 1;
           trace.push(`autosave ${device.id}`);
@@ -510,6 +545,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
 
     // Heal: everyone online and running, no more faults, sync until a whole round moves nothing.
     log(`seed ${seed}: ${steps} steps done, healing`);
+    // Everyone proves their email in the end, so everything addressed reaches its referee.
+    for (const user of users) await verify(user);
     for (const device of devices) {
       if (!device.live) await device.open();
       device.setOnline(true);

@@ -4,6 +4,7 @@
  */
 import type { Model } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from '../server/test-support/client';
 import { startServer, uniqueSuffix, type TestServer } from '../server/test-support/harness';
 import { createNetworkStatus, type NetworkStatusCore } from '../sync/network-status';
 import type { AppClient, Session } from './app-client';
@@ -75,7 +76,10 @@ describe('createAppClient against the real server', () => {
 
   async function signUp(name: string, wall?: () => number): Promise<{ session: Session; client: AppClient; network: ReturnType<typeof switchableNetwork> }> {
     const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, notifyServiceWorker: () => {} });
-    const session = await auth.signUp({ email: `${name}-${uniqueSuffix()}@Example.com`, name, password: 'password-123' });
+    const signedUp = await auth.signUp({ email: `${name}-${uniqueSuffix()}@Example.com`, name, password: 'password-123' });
+    // With the code mailed to them, as a person would: referees see requests only then.
+    await new TestClient(server).verify({ ...signedUp.user, token: signedUp.token });
+    const session = { ...signedUp, user: { ...signedUp.user, email_verified: true } };
     const network = switchableNetwork(server.url);
     network.core.start();
     networks.push(network);
@@ -153,7 +157,7 @@ describe('createAppClient against the real server', () => {
     expect(ref.client.state.getSnapshot()).toMatchObject({ failedCount: 0, pendingCount: 0 });
   });
 
-  it('two devices of one referee: the later answer wins and the losing device converges to it', async () => {
+  it('two devices of one referee: the answer that reaches the server first is final; the other device converges, or is refused and shown', async () => {
     const cand = await signUp('cand3');
     const deviceA = await signUp('ref3');
     const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, notifyServiceWorker: () => {} });
@@ -189,6 +193,7 @@ describe('createAppClient against the real server', () => {
     await waitFor('B synced', () => deviceB.state.getSnapshot().pendingCount === 0);
 
     deviceA.network.set(true);
+    // A answered first but reaches the server second: B's answer is final, and A's older one simply lost.
     await waitFor('A converged', async () => {
       const [mine] = await rows(deviceA.client);
       return mine?.status === 'declined' && mine.sync_status === 'synced' && deviceA.client.state.getSnapshot().pendingCount === 0;
@@ -197,6 +202,29 @@ describe('createAppClient against the real server', () => {
     expect(JSON.parse((await deviceA.client.database.get<Model>('sync_metadata').query().fetch())
       .map((m) => m._raw as unknown as { key: string; value: string })
       .find((m) => m.key === 'conflict_log')?.value ?? '[]')).toEqual([expect.objectContaining({ id, winner: 'server' })]);
+
+    // A second request, answered on B first; A, offline and unaware, answers it later: refused, as final,
+    // shown on A with the server's reason, and Discard takes the final answer back.
+    await cand.client.requestReference({ refereeName: 'R', refereeEmail: deviceA.session.user.email, message: 'Second' });
+    const second = await waitFor('both have the second', async () => {
+      const a = (await rows(deviceA.client)).find((r) => r.message === 'Second' && r.sync_status === 'synced');
+      const b = (await rows(deviceB)).find((r) => r.message === 'Second' && r.sync_status === 'synced');
+      return a && b ? String(a.id) : null;
+    });
+    deviceA.network.set(false);
+    await waitFor('A offline', () => !deviceA.client.state.getSnapshot().online);
+    await deviceB.respond(second, 'From my laptop');
+    await waitFor('B synced', () => deviceB.state.getSnapshot().pendingCount === 0);
+    await new Promise((r) => setTimeout(r, 20));
+    await deviceA.client.decline(second);
+    deviceA.network.set(true);
+    await waitFor('A told', () => deviceA.client.state.getSnapshot().failedCount === 1);
+    expect((await rows(deviceA.client)).find((r) => r.id === second)).toMatchObject({ status: 'declined', sync_status: 'error' });
+    await deviceA.client.discardLocalChange('references', second);
+    await waitFor('A has the final answer', async () => {
+      const mine = (await rows(deviceA.client)).find((r) => r.id === second);
+      return mine?.status === 'completed' && mine.response === 'From my laptop' && deviceA.client.state.getSnapshot().failedCount === 0;
+    });
     await waitFor('candidate sees declined', async () => (await rows(cand.client))[0]?.status === 'declined');
   });
 

@@ -9,6 +9,8 @@ export interface SessionUser {
   id: string;
   email: string;
   name: string;
+  /** Until true, nothing addressed to this email reaches the user (CONTRACT §3). */
+  email_verified: boolean;
 }
 
 export interface Session {

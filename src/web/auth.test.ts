@@ -12,7 +12,7 @@ function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   };
 }
 
-const user = { id: 'u1', email: 'ada@example.com', name: 'Ada' };
+const user = { id: 'u1', email: 'ada@example.com', name: 'Ada', email_verified: false };
 
 describe('auth', () => {
   it('signs up, keeps the session for an offline reload, and maps API errors', async () => {

@@ -139,7 +139,9 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
       const raw = storage()?.getItem(SESSION_KEY);
       if (!raw) return null;
       const value: unknown = JSON.parse(raw);
-      return isSession(value) ? value : null;
+      if (!isSession(value)) return null;
+      // Stored by a release from before verification existed: the next sign-in or check says.
+      return { ...value, user: { ...value.user, email_verified: value.user.email_verified === true } };
     } catch {
       return null;
     }

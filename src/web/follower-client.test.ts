@@ -69,7 +69,7 @@ function setup() {
   writer.subscribe((m) => heard.push(m));
   const database = createMirrorDatabase('u1');
   const follower = createFollowerClient({
-    session: { token: 't', user: { id: 'u1', email: 'a@example.com', name: 'A' } },
+    session: { token: 't', user: { id: 'u1', email: 'a@example.com', name: 'A', email_verified: true } },
     database,
     channel: createTabChannel(hub.join()),
     timers: browserTimers,

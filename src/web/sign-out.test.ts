@@ -33,7 +33,7 @@ async function databaseNames(): Promise<string[]> {
 
 describe('createAppClient over IndexedDB', () => {
   it('an action is durable when it resolves; sign-out wipes the user\u2019s databases and session', async () => {
-    const session = { token: 't', user: { id: `user${Date.now()}`, email: 'a@example.com', name: 'A' } };
+    const session = { token: 't', user: { id: `user${Date.now()}`, email: 'a@example.com', name: 'A', email_verified: true } };
     const storage = new Map<string, string>();
     const kv: KeyValueStorage = {
       getItem: (k) => storage.get(k) ?? null,

@@ -51,7 +51,7 @@ afterEach(async () => {
 
 function world(options: { sessionAlive?: () => boolean } = {}) {
   const signedOut: string[] = [];
-  const session: Session = { token: 't', user: { id: `u${Math.random().toString(36).slice(2, 12)}`, email: 'a@example.com', name: 'A' } };
+  const session: Session = { token: 't', user: { id: `u${Math.random().toString(36).slice(2, 12)}`, email: 'a@example.com', name: 'A', email_verified: true } };
   const locks = new FakeLocks();
   let tabs = 0;
   async function tab(open: (s: Session) => Promise<LeaderClient> = openLeader): Promise<TabClient> {

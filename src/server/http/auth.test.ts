@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse } from '../../shared/protocol';
 import { BACKENDS, request, startServer, uniqueSuffix, type TestServer } from '../test-support/harness';
+import { TestClient } from '../test-support/client';
 
 describe.each(BACKENDS)('auth and health (%s)', (backend) => {
   let server: TestServer;
@@ -113,5 +114,33 @@ describe('auth rate limit', () => {
       const pull = await request(server.url, 'GET', '/api/sync/pull', { token: first.body.token });
       expect(pull.status).toBe(200);
     }
+  }, 120_000);
+});
+
+describe('sync rate limit, per user', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('pglite', { syncRateLimit: 600 });
+  });
+  afterAll(() => server.close());
+
+  it('allows 600 pulls a minute per user, then 429 with Retry-After; other users and forged tokens do not share it', async () => {
+    const api = new TestClient(server.url);
+    const [busy, calm] = await Promise.all([api.signup('Busy'), api.signup('Calm')]);
+    const statuses: number[] = [];
+    for (let round = 0; round < 60; round += 1) {
+      const batch = await Promise.all(Array.from({ length: 10 }, () => api.pull(busy)));
+      statuses.push(...batch.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(600);
+    const over = await api.pull(busy);
+    expect(over.status).toBe(429);
+    expect(over.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api.pull(calm)).status).toBe(200);
+    // A token with busy's subject but a forged signature is counted apart (and refused).
+    const [header, payload] = calm.token.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    expect((await request(server.url, 'GET', '/api/sync/pull', { token: forged })).status).toBe(401);
   }, 120_000);
 });

@@ -76,6 +76,19 @@ describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backen
     expect(res.body).toEqual(errorShape('too_large'));
   });
 
+  it('a body over 5 MB gets its 413 as an answer, never a cut connection, even many at once', async () => {
+    const big = JSON.stringify({ changes: {}, lastPulledAt: null, pad: 'x'.repeat(6 * 1024 * 1024) });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${server.url}/api/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` }, body: big }).then(
+          async (res) => ({ status: res.status, body: (await res.json()) as unknown }),
+          (error: Error) => ({ status: 'network', body: String(error.cause ?? error) }),
+        ),
+      ),
+    );
+    for (const result of results) expect(result).toEqual({ status: 413, body: errorShape('too_large') });
+  });
+
   it('a body of another media type → 415', async () => {
     const res = await push('changes=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);

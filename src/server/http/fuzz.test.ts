@@ -133,4 +133,41 @@ describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {
       { numRuns: 150 },
     );
   }, 180_000);
+
+  it('never answers 5xx to huge arrays of malformed items (10^5 to 10^6), in any place of any body', async () => {
+    const junk = fc.constantFrom<(n: number) => unknown[]>(
+      (n) => Array.from({ length: n }, () => 0),
+      (n) => Array.from({ length: n }, () => null),
+      (n) => Array.from({ length: n }, () => ({})),
+      (n) => Array.from({ length: n }, (_, i) => (i % 2 ? 'x' : [])),
+      (n) => Array.from({ length: n }, () => ({ id: 5 })),
+    );
+    const place = fc.constantFrom<(items: unknown[]) => unknown>(
+      (items) => ({ changes: { references: { created: items } } }),
+      (items) => ({ changes: { references: { updated: items, deleted: items } } }),
+      (items) => ({ changes: { users: { deleted: items } }, lastPulledAt: null }),
+      (items) => ({ changes: items }),
+      (items) => items,
+      (items) => ({ changes: { references: { created: [{ id: 'a', message: items }] } } }),
+      (items) => ({ email: items, name: items, password: items }),
+      (items) => ({ code: items }),
+    );
+    const path = fc.constantFrom('/api/sync/push', '/api/auth/signup', '/api/auth/login', '/api/auth/verify');
+    await fc.assert(
+      fc.asyncProperty(path, junk, place, fc.integer({ min: 100_000, max: 1_000_000 }), async (target, make, into, n) => {
+        const raw = JSON.stringify(into(make(n)));
+        const res = await request(server.url, 'POST', target, { token: user.token, raw });
+        expect(res.status, `${target} with ${n} items`).toBeLessThan(500);
+        expect(res.body).toEqual(res.status < 300 ? expect.anything() : { error: { code: expect.any(String), message: expect.any(String) } });
+      }),
+      { numRuns: 24 },
+    );
+    // Deeply nested, too: the parser's recursion must not take the server down.
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    for (const target of ['/api/sync/push', '/api/auth/login']) {
+      const res = await request(server.url, 'POST', target, { token: user.token, raw: deep });
+      expect(res.status).toBeLessThan(500);
+    }
+    expect((await request(server.url, 'GET', '/api/health')).status).toBe(200);
+  }, 300_000);
 });

@@ -75,6 +75,8 @@ describe('security headers', () => {
       expect(csp.get('object-src'), name).toEqual(["'none'"]);
       expect(csp.get('base-uri'), name).toEqual(["'self'"]);
       expect(csp.get('frame-ancestors'), name).toEqual(["'none'"]);
+      // Requests (fetch, the socket) go to this origin and nowhere else.
+      expect(csp.get('connect-src'), name).toEqual(["'self'"]);
       expect(res.headers.get('x-frame-options'), name).toBe('DENY');
       expect(res.headers.get('x-content-type-options'), name).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), name).toBe('no-referrer');

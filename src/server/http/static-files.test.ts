@@ -14,6 +14,7 @@ describe('serving the built app', () => {
     writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("fetch", () => {});');
     writeFileSync(join(dir, 'manifest.webmanifest'), '{"name":"AiDeepRef"}');
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'assets', 'index-abc123.js.map'), '{"version":3,"sources":["src/app/secret.ts"]}');
     server = await startServer('pglite', { staticDir: dir });
   });
   afterAll(async () => {
@@ -27,6 +28,14 @@ describe('serving the built app', () => {
     const res = await request(server.url, 'GET', path, { headers: html });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('source maps are not served: the source stays on the server', async () => {
+    for (const path of ['/assets/index-abc123.js.map', '/assets/INDEX-abc123.JS.MAP', '/assets/index-abc123.js.map?x=1']) {
+      const res = await request(server.url, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(JSON.stringify(res.body)).not.toContain('secret.ts');
+    }
   });
 
   it('hashed assets are immutable', async () => {

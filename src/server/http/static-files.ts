@@ -33,6 +33,8 @@ export async function serveStatic(app: FastifyInstance, dir: string | undefined)
   await app.register(fastifyStatic, {
     root: dir,
     cacheControl: false,
+    // Source maps (built for local debugging) would hand out the source: never served.
+    allowedPath: (pathname) => !/\.map$/i.test(pathname),
     setHeaders: (reply, path) => void reply.header('Cache-Control', cacheControl(path)),
   });
   app.setNotFoundHandler((request, reply) => {
