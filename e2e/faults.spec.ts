@@ -16,9 +16,9 @@ async function refereeSees(browser: Browser, referee: Person, at = '/') {
   return { list: requestsForMe(page).getByRole('listitem'), close: () => context.close() };
 }
 
-async function signedUpReferee(browser: Browser, at = '/'): Promise<Person> {
+async function signedUpReferee(browser: Browser, server?: IsolatedServer): Promise<Person> {
   const referee = newPerson('Rhea Referee');
-  await (await onNewDevice(browser, referee, { at })).context.close();
+  await (await onNewDevice(browser, referee, server ? { at: server.origin, mailDir: server.mailDir } : {})).context.close();
   return referee;
 }
 
@@ -89,11 +89,11 @@ test('the server goes down while the app is open: the indicator says so and the 
   test.setTimeout(180_000);
   const server = await IsolatedServer.start();
   try {
-    const referee = await signedUpReferee(browser, server.origin);
+    const referee = await signedUpReferee(browser, server);
     const candidate = newPerson('Sam Serverdown');
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signUp(page, candidate, server.origin);
+    await signUp(page, candidate, server.origin, { mailDir: server.mailDir });
     await expect(syncStatus(page)).toHaveText('Synced');
 
     await server.kill();

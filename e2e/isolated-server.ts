@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +21,27 @@ export class IsolatedServer {
     private readonly port: number,
     private readonly root: string,
     private readonly env: Record<string, string>,
+    private readonly entry: string,
   ) {}
+
+  /** With `timeTravel`: moves the server's clock to now + `ms` (e2e/fixtures/time-travel-server.ts). */
+  setClockOffset(ms: number): void {
+    if (this.entry === MAIN) throw new Error('start the server with timeTravel to move its clock');
+    mkdirSync(join(this.root, 'data'), { recursive: true });
+    writeFileSync(join(this.root, 'data', 'clock-offset-ms'), String(ms));
+  }
+
+  /** Where this server writes its mail (.eml files). */
+  get mailDir(): string {
+    return join(this.root, 'data', 'mail');
+  }
 
   /** The dist/ this server serves (a copy of its own with `ownDist`). */
   get staticDir(): string {
     return this.env.STATIC_DIR ?? 'dist';
   }
 
-  static async start(options: { env?: Record<string, string>; ownDist?: boolean } = {}): Promise<IsolatedServer> {
+  static async start(options: { env?: Record<string, string>; ownDist?: boolean; timeTravel?: boolean } = {}): Promise<IsolatedServer> {
     const root = mkdtempSync(join(tmpdir(), 'aideepref-isolated-'));
     const port = await freePort();
     const env = { ...options.env };
@@ -36,7 +49,7 @@ export class IsolatedServer {
       cpSync('dist', join(root, 'dist'), { recursive: true });
       env.STATIC_DIR = join(root, 'dist');
     }
-    const server = new IsolatedServer(`http://127.0.0.1:${port}`, port, root, env);
+    const server = new IsolatedServer(`http://127.0.0.1:${port}`, port, root, env, options.timeTravel ? TIME_TRAVEL : MAIN);
     await server.restart();
     return server;
   }
@@ -44,7 +57,7 @@ export class IsolatedServer {
   /** Starts the process again on the same port and data directory. */
   async restart(): Promise<void> {
     if (this.process && this.process.exitCode === null && this.process.signalCode === null) throw new Error('the server is still running');
-    this.process = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    this.process = spawn(process.execPath, ['--import', 'tsx', this.entry], {
       env: {
         ...process.env,
         PORT: String(this.port),
@@ -87,6 +100,9 @@ export class IsolatedServer {
     }
   }
 }
+
+const MAIN = 'src/server/main.ts';
+const TIME_TRAVEL = 'e2e/fixtures/time-travel-server.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,14 +4,18 @@ import { auth } from '../web/auth';
 import { createAppClient } from '../web/create-app-client';
 import { App } from './components/app';
 import { createDeviceProblems } from './device-problems';
+import { captureLinkProof, linkProofs } from './link-proof';
 import { createSessionStore } from './session-store';
 import { registerServiceWorker } from './sw-registration';
 import './styles.css';
 
+// A link from a mail (/verify, /invite): its token waits for the signed-in session.
+captureLinkProof(window.location, window.history);
 const worker = import.meta.env.PROD ? registerServiceWorker() : null;
 const problems = createDeviceProblems();
 const sessions = createSessionStore({
   auth,
+  proofs: linkProofs,
   createClient(session) {
     problems.reset();
     return createAppClient(session, { loki: problems.hooks });

@@ -20,11 +20,14 @@ export interface ReferenceView {
   status: ReferenceStatus;
   response: string | null;
   respondedAt: number | null;
+  remindedAt: number | null;
+  /** When the server received the request (its time, CONTRACT §3). */
+  createdAt: number;
   syncStatus: SyncStatus;
 }
 
 /** Re-render when any of these change, not only when the list's membership does. */
-const REFERENCE_COLUMNS = [...DATA_COLUMNS.references, 'sync_status', 'updated_at'];
+const REFERENCE_COLUMNS = [...DATA_COLUMNS.references, 'sync_status', 'updated_at', 'created_at'];
 
 /** Same record, same values: a list item given an equal view need not render again. */
 export function sameReferenceView(a: ReferenceView, b: ReferenceView): boolean {
@@ -37,6 +40,8 @@ export function sameReferenceView(a: ReferenceView, b: ReferenceView): boolean {
     a.status === b.status &&
     a.response === b.response &&
     a.respondedAt === b.respondedAt &&
+    a.remindedAt === b.remindedAt &&
+    a.createdAt === b.createdAt &&
     a.syncStatus === b.syncStatus
   );
 }
@@ -51,6 +56,8 @@ export function toReferenceView(record: Reference): ReferenceView {
     status: record.status,
     response: record.response ?? null,
     respondedAt: record.respondedAt ?? null,
+    remindedAt: record.remindedAt ?? null,
+    createdAt: record.createdAt instanceof Date ? record.createdAt.getTime() : Number(record.createdAt),
     syncStatus: record.localSyncStatus,
   };
 }

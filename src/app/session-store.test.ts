@@ -14,6 +14,9 @@ function fakeAuth(overrides: Partial<AuthApi> = {}): AuthApi {
     signIn: vi.fn(async () => ana),
     restore: vi.fn(() => null),
     signOut: vi.fn(async () => {}),
+    verifyEmail: vi.fn(async (session: Session) => ({ ...session, user: { ...session.user, email_verified: true } })),
+    sendNewCode: vi.fn(async () => {}),
+    refresh: vi.fn(async (session: Session) => session),
     ...overrides,
   };
 }

@@ -6,7 +6,8 @@
  *   starting ──restore()──▶ signed-out ◀──signOut()── signed-in
  *                   └───────────────▶ signed-in ◀──signIn()/signUp()──┘
  */
-import type { AppClient, AuthApi, Session, SignInInput, SignUpInput, Store } from '../web/app-client';
+import type { AppClient, AuthApi, EmailProof, Session, SignInInput, SignUpInput, Store } from '../web/app-client';
+import type { PendingProof } from './link-proof';
 
 export type SessionSnapshot =
   | { phase: 'starting' }
@@ -21,15 +22,25 @@ export interface SessionStore extends Store<SessionSnapshot> {
   signOut(): Promise<void>;
   /** Signs the same user in again after the server refused the token; local data stays. */
   renew(input: SignInInput): Promise<void>;
+  /** Proves the signed-in user's email; what is addressed to it syncs in at once. */
+  verifyEmail(proof: EmailProof): Promise<void>;
+  sendNewCode(): Promise<void>;
+  /** A link the user followed (`/verify`, `/invite`) that waits for them to be signed in, if any. */
+  readonly pendingProof: PendingProof | null;
+  /** What applying a followed link said (null: nothing to say). */
+  readonly linkOutcome: { ok: boolean; message: string } | null;
 }
 
 export interface SessionDeps {
   auth: AuthApi;
   createClient(session: Session): AppClient | Promise<AppClient>;
+  /** Where a followed link's token waits until the user is signed in. */
+  proofs?: { peek(): PendingProof | null; clear(): void };
 }
 
-export function createSessionStore({ auth, createClient }: SessionDeps): SessionStore {
+export function createSessionStore({ auth, createClient, proofs }: SessionDeps): SessionStore {
   let snapshot: SessionSnapshot = { phase: 'starting' };
+  let linkOutcome: SessionStore['linkOutcome'] = null;
   const listeners = new Set<() => void>();
 
   function set(next: SessionSnapshot): void {
@@ -37,11 +48,62 @@ export function createSessionStore({ auth, createClient }: SessionDeps): Session
     for (const listener of listeners) listener();
   }
 
+  /** The verified (or refreshed) session goes to the client, and the screens render it. */
+  function adopt(client: AppClient, next: Session): void {
+    if (next.user.email_verified === client.session.user.email_verified && next.token === client.session.token) return;
+    client.renewSession(next);
+    set({ phase: 'signed-in', client });
+  }
+
+  async function verifyWith(client: AppClient, proof: EmailProof): Promise<void> {
+    adopt(client, await auth.verifyEmail(client.session, proof));
+  }
+
+  /** After opening: a followed link proves the email; otherwise ask whether another device did. */
+  async function settleVerification(client: AppClient): Promise<void> {
+    const pending = proofs?.peek() ?? null;
+    if (pending) {
+      try {
+        await verifyWith(client, { token: pending.token });
+        linkOutcome = { ok: true, message: 'Your email is verified.' };
+        proofs?.clear();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // Offline: the link keeps waiting and is tried at the next start.
+        if (code === 'network') return;
+        proofs?.clear();
+        linkOutcome = {
+          ok: false,
+          message:
+            pending.kind === 'invite'
+              ? `That invitation was sent to another address than ${client.session.user.email}. Sign in with the invited address, or verify this one with the code we mailed you.`
+              : 'That link does not verify this account (it may have expired). Use the code we mailed you, or send a new one.',
+        };
+      }
+      set({ phase: 'signed-in', client });
+      return;
+    }
+    if (client.session.user.email_verified) return;
+    try {
+      adopt(client, await auth.refresh(client.session));
+    } catch {
+      // Offline or the session ended: the notice stays, and nothing else depends on it.
+    }
+  }
+
   async function open(session: Session): Promise<void> {
-    set({ phase: 'signed-in', client: await createClient(session) });
+    const client = await createClient(session);
+    set({ phase: 'signed-in', client });
+    void settleVerification(client);
   }
 
   return {
+    get pendingProof() {
+      return proofs?.peek() ?? null;
+    },
+    get linkOutcome() {
+      return linkOutcome;
+    },
     getSnapshot: () => snapshot,
     subscribe(listener) {
       listeners.add(listener);
@@ -77,7 +139,16 @@ export function createSessionStore({ auth, createClient }: SessionDeps): Session
     async signOut() {
       const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
       await auth.signOut(client);
+      linkOutcome = null;
       set({ phase: 'signed-out' });
+    },
+    async verifyEmail(proof) {
+      if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');
+      await verifyWith(snapshot.client, proof);
+    },
+    async sendNewCode() {
+      if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');
+      await auth.sendNewCode(snapshot.client.session);
     },
   };
 }

@@ -1,70 +1,12 @@
-/**
- * Process entry: reads the environment, opens the store, attaches Socket.IO
- * (with the Redis adapter when REDIS_URL is set) and listens.
- */
-import { join } from 'node:path';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
-import { buildApp } from './app';
+/** Process entry: reads the environment, runs the server (run.ts) and closes it on a signal. */
 import { readConfig } from './config';
 import { createLogger } from './logger';
-import { createFileTransport, createSmtpTransport } from './mail/transports';
-import type { AdapterFactory } from './realtime/socket-server';
-import { openStore } from './store/open-store';
-
-async function redisAdapter(
-  url: string,
-  logger: ReturnType<typeof createLogger>,
-): Promise<{ adapter: AdapterFactory; close: () => Promise<void> }> {
-  const pub = createClient({ url });
-  const sub = pub.duplicate();
-  // Without a listener a Redis hiccup is an unhandled 'error' event and kills the process;
-  // the clients reconnect by themselves, events meanwhile reach local sockets only.
-  for (const client of [pub, sub]) client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis error'));
-  await Promise.all([pub.connect(), sub.connect()]);
-  return {
-    adapter: createAdapter(pub, sub),
-    close: async () => {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
-    },
-  };
-}
+import { runServer } from './run';
 
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const db = config.databaseUrl
-    ? await openStore({
-        kind: 'postgres',
-        url: config.databaseUrl,
-        onConnectionError: (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database connection lost'),
-        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-      })
-    : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') });
-  const redis = config.redisUrl ? await redisAdapter(config.redisUrl, logger) : null;
-  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir);
-  logger.info(
-    { mail: transport.kind, to: transport.target },
-    transport.kind === 'smtp' ? 'mail goes out over SMTP' : 'no SMTP_URL: mail is written as .eml files to this folder',
-  );
-
-  const app = await buildApp({
-    db,
-    clock: () => Date.now(),
-    logger,
-    jwtSecret: config.jwtSecret,
-    staticDir: config.staticDir,
-    ...(config.authRateLimit ? { authRateLimit: config.authRateLimit } : {}),
-    ...(config.tokenTtlSeconds ? { tokenTtlSeconds: config.tokenTtlSeconds } : {}),
-    ...(config.syncRateLimit ? { syncRateLimit: config.syncRateLimit } : {}),
-    mail: { transport, publicUrl: config.publicUrl, ...(config.mailFrom ? { from: config.mailFrom } : {}) },
-    ...(redis ? { socketAdapter: redis.adapter } : {}),
-  });
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  // Tests spawning this process read the port (PORT=0) from this line.
-  logger.info({ db: db.kind, redis: Boolean(redis), port }, 'server ready');
+  const server = await runServer(config, logger);
 
   // The Redis adapter publishes without awaiting: a Redis outage must cost
   // real-time events, not the process (data is safe in the database and pulls).
@@ -77,9 +19,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    await app.close();
-    await redis?.close();
-    await db.close();
+    await server.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

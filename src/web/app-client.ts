@@ -68,6 +68,8 @@ export interface AppClient {
   deleteReference(id: string): Promise<void>;
   respond(id: string, response: string): Promise<void>;
   decline(id: string): Promise<void>;
+  /** Asks for a reminder to the referee (mailed by the server once this syncs, 24 h after the last). */
+  remind(id: string): Promise<void>;
   /** Drop a local change the server rejected and take the server's version back. */
   discardLocalChange(table: 'users' | 'references', id: string): Promise<void>;
   /** Replace the token after signing in again (see SyncState.authExpired). */
@@ -75,9 +77,18 @@ export interface AppClient {
   close(): Promise<void>;
 }
 
+/** Proof of owning the email: the code from the verification message, or a link's token. */
+export type EmailProof = { code: string } | { token: string };
+
 export interface AuthApi {
   signUp(input: SignUpInput): Promise<Session>;
   signIn(input: SignInInput): Promise<Session>;
+  /** Proves the session's email; resolves with the session, now verified. */
+  verifyEmail(session: Session, proof: EmailProof): Promise<Session>;
+  /** Asks for a new verification code (at most one a minute). */
+  sendNewCode(session: Session): Promise<void>;
+  /** The session with the server's current view of its user (e.g. verified on another device). */
+  refresh(session: Session): Promise<Session>;
   /** The session stored on this device, so a reload offline stays signed in. */
   restore(): Session | null;
   /** Wipe this user's local data (database, service-worker queue, stored token). */

@@ -4,7 +4,7 @@
  * that wipes this user's data from the device.
  */
 import { CLEAR_OUTBOX } from '../sw/messages';
-import { ApiError, type AppClient, type AuthApi, type Session } from './app-client';
+import { ApiError, type AppClient, type AuthApi, type EmailProof, type Session } from './app-client';
 import { dbNameFor } from './loki-adapter';
 import { schemas } from './schemas';
 import { channelNameFor } from './tab-channel';
@@ -104,13 +104,17 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
     storage()?.setItem(SESSION_KEY, JSON.stringify(session));
   }
 
-  async function call(path: string, body: unknown): Promise<Session> {
+  /** One API request; resolves with the JSON body of a 2xx, throws ApiError otherwise. */
+  async function send(path: string, init: { method?: string; body?: unknown; token?: string }): Promise<unknown> {
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        method: init.method ?? 'POST',
+        headers: {
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       });
     } catch {
       throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
@@ -121,14 +125,30 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
     } catch {
       json = null;
     }
-    const { AuthResponseSchema, ErrorBodySchema } = await schemas();
     if (!response.ok) {
+      const { ErrorBodySchema } = await schemas();
       const error = ErrorBodySchema.safeParse(json);
       if (error.success) throw new ApiError(response.status, error.data.error.code, error.data.error.message);
       throw new ApiError(response.status, 'http_error', `The server answered ${response.status}.`);
     }
+    return json;
+  }
+
+  async function withUser(session: Session, path: string, init: { method?: string; body?: unknown }): Promise<Session> {
+    const json = await send(path, { ...init, token: session.token });
+    const { UserResponseSchema } = await schemas();
+    const parsed = UserResponseSchema.safeParse(json);
+    if (!parsed.success) throw new ApiError(200, 'protocol', 'Unexpected answer from the server.');
+    const next: Session = { token: session.token, user: parsed.data.user };
+    if (restore()?.token === session.token) store(next);
+    return next;
+  }
+
+  async function call(path: string, body: unknown): Promise<Session> {
+    const json = await send(path, { body });
+    const { AuthResponseSchema } = await schemas();
     const parsed = AuthResponseSchema.safeParse(json);
-    if (!parsed.success) throw new ApiError(response.status, 'protocol', 'Unexpected answer from the server.');
+    if (!parsed.success) throw new ApiError(200, 'protocol', 'Unexpected answer from the server.');
     const session: Session = { token: parsed.data.token, user: parsed.data.user };
     store(session);
     return session;
@@ -150,6 +170,11 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
   return {
     signUp: (input) => call('/api/auth/signup', input),
     signIn: (input) => call('/api/auth/login', input),
+    verifyEmail: (session: Session, proof: EmailProof) => withUser(session, '/api/auth/verify', { body: proof }),
+    async sendNewCode(session: Session) {
+      await send('/api/auth/verify/resend', { token: session.token });
+    },
+    refresh: (session: Session) => withUser(session, '/api/auth/me', { method: 'GET' }),
     restore,
     async signOut(client: AppClient | null) {
       const userId = client?.session.user.id ?? restore()?.user.id ?? null;

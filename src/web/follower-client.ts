@@ -175,6 +175,7 @@ export function createFollowerClient(deps: FollowerDeps): FollowerClient {
     deleteReference: (recordId) => send({ name: 'deleteReference', recordId }),
     respond: (recordId, response) => send({ name: 'respond', recordId, response }),
     decline: (recordId) => send({ name: 'decline', recordId }),
+    remind: (recordId) => send({ name: 'remind', recordId }),
     discardLocalChange: (table, recordId) => send({ name: 'discardLocalChange', table, recordId }),
     renewSession(next: Session) {
       if (next.user.id !== current.user.id) throw new Error('renewSession: a different user must sign out first');

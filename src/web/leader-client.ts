@@ -134,7 +134,13 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
   const realtime =
     options.realtime === false
       ? undefined
-      : (options.realtime ?? createSocketRealtime({ token: session.token, ...(baseUrl ? { url: baseUrl } : {}) }));
+      : (options.realtime ??
+        createSocketRealtime({
+          token: session.token,
+          ...(baseUrl ? { url: baseUrl } : {}),
+          // The session ended elsewhere (Sign out everywhere): a sync meets the 401 and asks to sign in again.
+          onUnauthorized: () => void engine.syncNow(),
+        }));
   const lifecycle = options.lifecycle === false ? undefined : (options.lifecycle ?? visibilityLifecycle());
 
   const service = createSyncService({
@@ -203,6 +209,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     },
     respond: (id, response) => actions.respond(id, response),
     decline: (id) => actions.decline(id),
+    remind: (id) => actions.remind(id),
     async discardLocalChange(table, id) {
       await store.discard(table, id);
       await persistence.saveNow();

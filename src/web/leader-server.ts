@@ -34,6 +34,8 @@ export function perform(client: LeaderClient, action: TabAction): Promise<void> 
       return client.respond(action.recordId, action.response);
     case 'decline':
       return client.decline(action.recordId);
+    case 'remind':
+      return client.remind(action.recordId);
     case 'discardLocalChange':
       return client.discardLocalChange(action.table, action.recordId);
   }

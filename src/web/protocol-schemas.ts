@@ -6,4 +6,4 @@
  */
 import './zod-without-eval';
 
-export { AuthResponseSchema, ErrorBodySchema, PullResponseSchema, PushResponseSchema } from '../shared/protocol';
+export { AuthResponseSchema, ErrorBodySchema, PullResponseSchema, PushResponseSchema, UserResponseSchema } from '../shared/protocol';

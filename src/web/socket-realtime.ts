@@ -36,6 +36,12 @@ export function createSocketRealtime(options: SocketRealtimeOptions): Realtime {
       const s = options.url === undefined ? io(opts) : io(options.url, opts);
       socket = s;
       s.on('connect', onConnect);
+      // The server cut us off (the session ended, or its token expired): socket.io does not
+      // retry that by itself. Trying again is what tells an ended session (unauthorized) from
+      // a server that restarted.
+      s.on('disconnect', (reason) => {
+        if (reason === 'io server disconnect') s.connect();
+      });
       s.on('connect_error', (error: Error) => {
         // A refused token stops socket.io's automatic reconnection; setToken() reconnects.
         if (error.message === UNAUTHORIZED_SOCKET_MESSAGE) options.onUnauthorized?.();

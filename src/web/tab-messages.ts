@@ -17,6 +17,7 @@ export type TabAction =
   | { name: 'deleteReference'; recordId: string }
   | { name: 'respond'; recordId: string; response: string }
   | { name: 'decline'; recordId: string }
+  | { name: 'remind'; recordId: string }
   | { name: 'discardLocalChange'; table: 'users' | 'references'; recordId: string };
 
 /** An error as it crosses postMessage: the prototype is lost, so callers match on `name`. */

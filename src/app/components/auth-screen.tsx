@@ -18,6 +18,12 @@ export function AuthScreen({ sessions }: { sessions: SessionStore }) {
           <h1 className="auth__brand">AiDeepRef</h1>
           <p className="auth__tagline">Reference checks that work on the train.</p>
         </div>
+        {sessions.pendingProof?.kind === 'invite' ? (
+          <p className="notice" role="note">
+            You were asked for a reference. Sign up, or sign in, with the address the invitation was sent to: that proves it is yours, no code
+            needed.
+          </p>
+        ) : null}
         {mode === 'sign-up' ? (
           <SignUpForm sessions={sessions} onSwitch={() => setMode('sign-in')} />
         ) : (

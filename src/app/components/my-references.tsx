@@ -5,6 +5,7 @@ import { UNTIL_DOWNLOADED, observeMyReferences, observeSyncErrors, sameReference
 import { useSyncState } from '../hooks/use-sync-state';
 import type { ReferenceView } from '../records';
 import { StatusBadge, SyncNote, formatDate } from './reference-bits';
+import { RemindButton } from './remind-button';
 import { ShowMore, usePageLimit } from './show-more';
 
 /** The candidate's requests and where each stands. */
@@ -84,7 +85,9 @@ function MyReferenceItemView({ client, reference, error, onDelete }: ItemProps) 
         </blockquote>
       ) : null}
       <SyncNote client={client} reference={reference} error={error} />
+      {reference.remindedAt ? <p className="reference__note">Reminded {formatDate(reference.remindedAt)}</p> : null}
       <div className="reference__actions">
+        <RemindButton client={client} reference={reference} />
         <button type="button" className="button button--danger button--small" onClick={() => {
             onDelete();
             void client.deleteReference(reference.id);

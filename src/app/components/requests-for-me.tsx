@@ -88,7 +88,8 @@ function RequestItemView({ client, request, candidateName, error }: RequestItemP
         </blockquote>
       ) : null}
       <SyncNote client={client} reference={request} error={error} />
-      {open ? (
+      {/* An answer is final (CONTRACT §3): an answered request offers nothing more to do. */}
+      {request.status !== 'pending' ? null : open ? (
         <RespondForm client={client} request={request} onDone={() => setOpen(false)} />
       ) : (
         <div className="reference__actions">

@@ -9,6 +9,7 @@ import { MyReferences } from './my-references';
 import { RequestForm } from './request-form';
 import { RequestsForMe } from './requests-for-me';
 import { SyncIndicator } from './sync-indicator';
+import { VerifyEmailNotice } from './verify-email';
 import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices';
 
 interface Props {
@@ -37,6 +38,7 @@ export function SignedInApp({ client, sessions, problems }: Props) {
         <FailedNotice client={client} />
         <InitialSyncProgress client={client} />
         <AuthExpiredPrompt client={client} sessions={sessions} />
+        <VerifyEmailNotice client={client} sessions={sessions} />
         <RequestForm client={client} />
         <div className="columns">
           <MyReferences client={client} />
