@@ -68,15 +68,19 @@ export interface InvitationFacts {
   inviteToken: string;
 }
 
-export function invitationMail(links: MailLinks, facts: InvitationFacts, now: number): NewMail {
+/** The referee's message: the first invitation, or a reminder of it (same facts, same link). */
+function requestMail(kind: 'invitation' | 'reminder', links: MailLinks, facts: InvitationFacts, now: number): NewMail {
+  const who = `${facts.candidateName} (${facts.candidateEmail})`;
   return mail(
-    'invitation',
+    kind,
     facts.to,
-    `${facts.candidateName} asks you for a reference`,
+    kind === 'invitation' ? `${facts.candidateName} asks you for a reference` : `Reminder: ${facts.candidateName} is waiting for your reference`,
     [
       `Hello ${facts.refereeName},`,
       '',
-      `${facts.candidateName} (${facts.candidateEmail}) asks you for a reference on AiDeepRef. Their message:`,
+      kind === 'invitation'
+        ? `${who} asks you for a reference on AiDeepRef. Their message:`
+        : `${who} is still waiting for your reference on AiDeepRef. Their message:`,
       '',
       ...quote(facts.message),
       '',
@@ -87,21 +91,5 @@ export function invitationMail(links: MailLinks, facts: InvitationFacts, now: nu
   );
 }
 
-export function reminderMail(links: MailLinks, facts: InvitationFacts, now: number): NewMail {
-  return mail(
-    'reminder',
-    facts.to,
-    `Reminder: ${facts.candidateName} is waiting for your reference`,
-    [
-      `Hello ${facts.refereeName},`,
-      '',
-      `${facts.candidateName} (${facts.candidateEmail}) is still waiting for your reference on AiDeepRef. Their message:`,
-      '',
-      ...quote(facts.message),
-      '',
-      'To write the reference or decline, open this link and sign up or sign in with this email address:',
-      link(links.publicUrl, '/invite', facts.inviteToken),
-    ],
-    now,
-  );
-}
+export const invitationMail = (links: MailLinks, facts: InvitationFacts, now: number) => requestMail('invitation', links, facts, now);
+export const reminderMail = (links: MailLinks, facts: InvitationFacts, now: number) => requestMail('reminder', links, facts, now);
