@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './scripts/precompress.mts';
 
 const THEME = '#4338ca';
 
@@ -41,6 +42,8 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    // Last: after the service worker is written, so sw.js gets its compressed copies too.
+    precompress(),
   ],
   server: {
     proxy: {
