@@ -26,9 +26,11 @@ export interface SessionStore extends Store<SessionSnapshot> {
 export interface SessionDeps {
   auth: AuthApi;
   createClient(session: Session): AppClient | Promise<AppClient>;
+  /** After this user's data was wiped from the device: what the app keeps beside it goes too (drafts). */
+  onSignedOut?(userId: string): void;
 }
 
-export function createSessionStore({ auth, createClient }: SessionDeps): SessionStore {
+export function createSessionStore({ auth, createClient, onSignedOut }: SessionDeps): SessionStore {
   let snapshot: SessionSnapshot = { phase: 'starting' };
   const listeners = new Set<() => void>();
 
@@ -77,6 +79,7 @@ export function createSessionStore({ auth, createClient }: SessionDeps): Session
     async signOut() {
       const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
       await auth.signOut(client);
+      if (client) onSignedOut?.(client.session.user.id);
       set({ phase: 'signed-out' });
     },
   };
