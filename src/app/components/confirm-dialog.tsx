@@ -24,6 +24,11 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }
     if (element && !element.open) element.showModal();
     return () => element?.close();
   }, []);
+  // Closed before the caller acts: while it is open everything else is inert and cannot take the focus.
+  const finish = (then: () => void) => {
+    dialog.current?.close();
+    then();
+  };
   return createPortal(
     <dialog
       ref={dialog}
@@ -35,16 +40,16 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }
       onCancel={(event) => {
         // Escape: the dialog closes through React state, like every other way out.
         event.preventDefault();
-        onCancel();
+        finish(onCancel);
       }}
     >
       <h2 id={titleId}>{title}</h2>
       <p id={bodyId}>{body}</p>
       <div className="dialog__actions">
-        <button type="button" className="button" autoFocus onClick={onCancel}>
+        <button type="button" className="button" autoFocus onClick={() => finish(onCancel)}>
           Cancel
         </button>
-        <button type="button" className="button button--danger-solid" onClick={onConfirm}>
+        <button type="button" className="button button--danger-solid" onClick={() => finish(onConfirm)}>
           {confirmLabel}
         </button>
       </div>

@@ -24,11 +24,6 @@ export function TopBar({ client, sessions }: { client: AppClient; sessions: Sess
         <Link to="/" className="brand">
           AiDeepRef
         </Link>
-        <SyncIndicator client={client} />
-        <div className="topbar__user">
-          <span className="topbar__name">{session.user.name}</span>
-          <SignOutButton sessions={sessions} />
-        </div>
         <nav className="topbar__nav" aria-label="Views">
           <Link to="/references" className="tab" aria-current={onReferences ? 'page' : undefined}>
             My references
@@ -43,6 +38,11 @@ export function TopBar({ client, sessions }: { client: AppClient; sessions: Sess
             ) : null}
           </Link>
         </nav>
+        <SyncIndicator client={client} />
+        <div className="topbar__user">
+          <span className="topbar__name">{session.user.name}</span>
+          <SignOutButton sessions={sessions} />
+        </div>
       </div>
     </header>
   );
