@@ -64,7 +64,12 @@ const notDeleted = Q.where('is_deleted', Q.notEq(true));
  * `updated_at`, so a reference just answered comes to the top instead of
  * sinking under newer requests; the status filter finds the older ones.
  */
-const latestFirst = Q.sortBy('updated_at', Q.desc);
+const latestFirst = [Q.sortBy('updated_at', Q.desc)];
+/**
+ * The inbox puts what waits for an answer first: 'pending' sorts after
+ * 'declined' and 'completed', so descending by status, then latest activity.
+ */
+const waitingFirst = [Q.sortBy('status', Q.desc), Q.sortBy('updated_at', Q.desc)];
 
 /** The first `limit` items of a list, and how many it holds in all. */
 export interface ListPage<T> {
@@ -90,10 +95,10 @@ function like(text: string): Q.Comparison {
  * 10,000 records, doing that for all of them on every change cost more than
  * the rest of a write (npm run bench: write_visible_p95_ms, cold_start_10k_ms).
  */
-function observeReferencePage(database: Database, where: Q.Clause[], limit: number): Observable<ListPage<ReferenceView>> {
+function observeReferencePage(database: Database, where: Q.Clause[], limit: number, order: Q.Clause[] = latestFirst): Observable<ListPage<ReferenceView>> {
   const references = database.get<Reference>('references');
   const items = references
-    .query(...where, notDeleted, latestFirst, Q.take(limit))
+    .query(...where, notDeleted, ...order, Q.take(limit))
     .observeWithColumns(REFERENCE_COLUMNS)
     .pipe(map((records) => records.map(toReferenceView)));
   // Not throttled: the default 250 ms throttle can keep showing a wrong count (FACTS).
@@ -123,13 +128,13 @@ export function observeMyReferences(database: Database, userId: string, limit: n
 }
 
 /**
- * The references addressed to this user's email. The search looks at the
+ * The references addressed to this user's email, those waiting for an answer first. The search looks at the
  * candidate's name and email (users rows) and at the request's message.
  */
 export function observeRequestsForMe(database: Database, email: string, limit: number, filter: ListFilter = NO_FILTER): Observable<ListPage<ReferenceView>> {
   const search = filter.search.trim();
   const where = [addressedTo(email), ...statusClause(filter)];
-  if (!search) return observeReferencePage(database, where, limit);
+  if (!search) return observeReferencePage(database, where, limit, waitingFirst);
   return database
     .get<User>('users')
     .query(Q.or(Q.where('name', like(search)), Q.where('email', like(search))))
@@ -139,7 +144,7 @@ export function observeRequestsForMe(database: Database, email: string, limit: n
       distinctUntilChanged(),
       switchMap((ids) => {
         const matching = ids ? [Q.where('user_id', Q.oneOf(ids.split(',')))] : [];
-        return observeReferencePage(database, [...where, Q.or(...matching, Q.where('message', like(search)))], limit);
+        return observeReferencePage(database, [...where, Q.or(...matching, Q.where('message', like(search)))], limit, waitingFirst);
       }),
     );
 }

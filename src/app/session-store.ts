@@ -24,13 +24,19 @@ export interface SessionStore extends Store<SessionSnapshot> {
 }
 
 export interface SessionDeps {
-  auth: AuthApi;
+  /**
+   * AuthApi, loaded when first needed: the data layer behind it is most of
+   * the app's JS, and a signed-out first page does without it.
+   */
+  loadAuth(): Promise<AuthApi>;
+  /** Whether this device keeps a session (cheap, synchronous): without one, nothing is loaded to find out. */
+  hasStoredSession(): boolean;
   createClient(session: Session): AppClient | Promise<AppClient>;
   /** After this user's data was wiped from the device: what the app keeps beside it goes too (drafts). */
   onSignedOut?(userId: string): void;
 }
 
-export function createSessionStore({ auth, createClient, onSignedOut }: SessionDeps): SessionStore {
+export function createSessionStore({ loadAuth, hasStoredSession, createClient, onSignedOut }: SessionDeps): SessionStore {
   let snapshot: SessionSnapshot = { phase: 'starting' };
   const listeners = new Set<() => void>();
 
@@ -51,7 +57,11 @@ export function createSessionStore({ auth, createClient, onSignedOut }: SessionD
     },
     async restore() {
       try {
-        const session = auth.restore();
+        if (!hasStoredSession()) {
+          set({ phase: 'signed-out' });
+          return;
+        }
+        const session = (await loadAuth()).restore();
         if (session) await open(session);
         else set({ phase: 'signed-out' });
       } catch (error) {
@@ -61,15 +71,15 @@ export function createSessionStore({ auth, createClient, onSignedOut }: SessionD
       }
     },
     async signIn(input) {
-      await open(await auth.signIn(input));
+      await open(await (await loadAuth()).signIn(input));
     },
     async signUp(input) {
-      await open(await auth.signUp(input));
+      await open(await (await loadAuth()).signUp(input));
     },
     async renew(input) {
       if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');
       const { client } = snapshot;
-      const session = await auth.signIn(input);
+      const session = await (await loadAuth()).signIn(input);
       // The local data belongs to the signed-in user: another account must sign out first.
       if (session.user.id !== client.session.user.id) {
         throw new Error(`Sign in as ${client.session.user.email}, or sign out to switch accounts.`);
@@ -78,7 +88,7 @@ export function createSessionStore({ auth, createClient, onSignedOut }: SessionD
     },
     async signOut() {
       const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
-      await auth.signOut(client);
+      await (await loadAuth()).signOut(client);
       if (client) onSignedOut?.(client.session.user.id);
       set({ phase: 'signed-out' });
     },

@@ -9,9 +9,9 @@ import { AuthScreen } from './auth-screen';
 import { UpdatePrompt } from './update-prompt';
 
 /**
- * The signed-in screens load as their own chunk: the first page of someone
- * signed out (and its JS budget, npm run bench) does not carry them. The
- * service worker precaches the chunk, so it opens offline like the rest.
+ * The signed-in screens load as their own chunk (as the data layer does,
+ * main.tsx): the first page of someone signed out does not carry them. The
+ * service worker precaches every chunk, so they open offline like the rest.
  */
 export const loadSignedInApp = () => import('./signed-in-app');
 const SignedInApp = lazy(loadSignedInApp);
@@ -21,6 +21,8 @@ interface Props {
   worker: ServiceWorkerControl | null;
   problems: DeviceProblemsStore;
   router: Router;
+  /** The user started on the sign-in or sign-up form: fetch what signing in needs. */
+  onFirstInput(): void;
 }
 
 function Opening() {
@@ -31,7 +33,7 @@ function Opening() {
   );
 }
 
-export function App({ sessions, worker, problems, router }: Props) {
+export function App({ sessions, worker, problems, router, onFirstInput }: Props) {
   const session = useStore(sessions);
   return (
     <RouterContext.Provider value={router}>
@@ -41,7 +43,7 @@ export function App({ sessions, worker, problems, router }: Props) {
       {session.phase === 'starting' ? (
         <Opening />
       ) : session.phase === 'signed-out' ? (
-        <AuthScreen sessions={sessions} onFirstInput={() => void loadSignedInApp()} />
+        <AuthScreen sessions={sessions} onFirstInput={onFirstInput} />
       ) : (
         // Keyed by user: nothing of one account's screens survives into another's.
         <Suspense fallback={<Opening />}>
