@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { FormEvent } from 'react';
+import { LIMITS } from '../../shared/schema';
 import type { SessionStore } from '../session-store';
 import { checkEmail, checkName, checkPassword, collectErrors, describeProblem } from '../validation';
 import type { Errors, Problem } from '../validation';
@@ -96,8 +97,8 @@ function SignUpForm({ sessions, email, onEmail, onSwitch, onSignInInstead }: Sig
     <>
       <h2>Create your account</h2>
       <form ref={form} onSubmit={submit} noValidate aria-label="Create account">
-        <Field label="Name" value={name} onChange={setName} error={errors.name} {...marked('name')} autoComplete="name" required />
-        <Field label="Email" type="email" value={email} onChange={onEmail} error={errors.email} {...marked('email')} autoComplete="email" required />
+        <Field label="Name" value={name} onChange={setName} error={errors.name} {...marked('name')} limit={LIMITS.name} what="the name" autoComplete="name" required />
+        <Field label="Email" type="email" value={email} onChange={onEmail} error={errors.email} {...marked('email')} limit={LIMITS.email} what="the email" autoComplete="email" required />
         <Field
           label="Password"
           type="password"
@@ -105,6 +106,8 @@ function SignUpForm({ sessions, email, onEmail, onSwitch, onSignInInstead }: Sig
           onChange={setPassword}
           error={errors.password}
           {...marked('password')}
+          limit={LIMITS.passwordMax}
+          what="the password"
           hint="At least 8 characters."
           autoComplete="new-password"
           required
@@ -176,7 +179,7 @@ function SignInForm({ sessions, email, onEmail, focusPassword, onSwitch }: SignI
     <>
       <h2>Sign in</h2>
       <form ref={form} onSubmit={submit} noValidate aria-label="Sign in to your account">
-        <Field label="Email" type="email" value={email} onChange={onEmail} error={errors.email} {...marked('email')} autoComplete="email" required />
+        <Field label="Email" type="email" value={email} onChange={onEmail} error={errors.email} {...marked('email')} limit={LIMITS.email} what="the email" autoComplete="email" required />
         <Field
           label="Password"
           type="password"

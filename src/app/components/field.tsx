@@ -43,7 +43,8 @@ export function Field({ label, value, onChange, error, hint, multiline, rows = 4
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const counterId = `${id}-counter`;
-  const length = value.trim().length;
+  // Counted as the checks count: text trimmed, a password as typed.
+  const length = rest.type === 'password' ? value.length : value.trim().length;
   const showCounter = limit !== undefined && length >= limit - counterFrom(limit);
   const over = limit !== undefined && length > limit;
   // Past the limit the field is wrong now, not only after the next submit.

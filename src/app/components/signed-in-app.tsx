@@ -57,7 +57,12 @@ function CurrentView({ client }: { client: AppClient }) {
   useFocusOnNavigation(pathname);
   useEffect(() => {
     // The "Request a reference" shortcut (manifest) and link: straight to the form's first field.
-    if (hash === '#request') document.getElementById('request')?.querySelector<HTMLElement>('input')?.focus();
+    if (hash !== '#request') return;
+    const focus = () => document.getElementById('request')?.querySelector<HTMLElement>('input')?.focus();
+    focus();
+    // Within the page the browser's own move to the fragment comes after (and takes the focus away).
+    window.addEventListener('hashchange', focus, { once: true });
+    return () => window.removeEventListener('hashchange', focus);
   }, [hash, pathname]);
   switch (route.name) {
     case 'home':
