@@ -71,6 +71,7 @@ test('deleting an answered reference asks first, and Cancel or Escape keeps it',
   await deleteButton.click();
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect(item).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1, name: 'My references' })).toBeFocused();
   // Final, so no Undo is offered for it.
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
   await expect(incoming).toHaveCount(0, { timeout: 15_000 });
@@ -127,4 +128,17 @@ test('counts count what the user can see: a deletion waiting to sync is named be
   await context.setOffline(false);
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
   await expect(page.getByText('1 deletion waiting to sync')).toHaveCount(0);
+});
+
+test('deleting from a reference’s own view goes back to the list, with Undo', async ({ page }) => {
+  await signUp(page, newPerson('Vic Viewdelete'));
+  await requestReference(page, { name: 'Detail Referee', email: 'detail.referee@example.com' }, 'From the detail view.');
+  await itemWith(myReferences(page), 'Detail Referee').getByRole('link', { name: 'Detail Referee' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Detail Referee' })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page).toHaveURL(/\/references$/);
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+  await expect(myReferences(page).getByRole('listitem')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(itemWith(myReferences(page), 'Detail Referee')).toContainText('From the detail view.');
 });

@@ -9,8 +9,11 @@ import { ConfirmDialog } from './confirm-dialog';
 interface Props {
   client: AppClient;
   reference: ReferenceView;
-  /** After the deletion was written locally (the button itself is gone then). */
-  onDeleted?(): void;
+  /**
+   * After the deletion was written (the button itself is gone then): `undoable`
+   * when Undo was offered (and has the focus), `final` after the confirmation.
+   */
+  onDeleted?(kind: 'undoable' | 'final'): void;
 }
 
 /**
@@ -39,7 +42,7 @@ export function DeleteButton({ client, reference, onDeleted }: Props) {
       id: reference.id,
       input: { refereeName: reference.refereeName, refereeEmail: reference.refereeEmail, message: reference.message },
     });
-    onDeleted?.();
+    onDeleted?.('undoable');
     void remove();
   }
 
@@ -63,7 +66,7 @@ export function DeleteButton({ client, reference, onDeleted }: Props) {
           }}
           onConfirm={() => {
             setConfirming(false);
-            onDeleted?.();
+            onDeleted?.('final');
             void remove();
           }}
         />

@@ -79,6 +79,11 @@ const MyReferenceItem = memo(
   (a, b) => a.client === b.client && a.error === b.error && sameReferenceView(a.reference, b.reference),
 );
 
+/** After a final deletion the item and its buttons are gone: the list's heading keeps the place (Undo takes the focus otherwise). */
+function keepFocusInList(kind: 'undoable' | 'final') {
+  if (kind === 'final') requestAnimationFrame(() => document.getElementById(MY_REFERENCES_HEADING)?.focus());
+}
+
 function MyReferenceItemView({ client, reference, error }: ItemProps) {
   return (
     <li className="reference">
@@ -101,7 +106,7 @@ function MyReferenceItemView({ client, reference, error }: ItemProps) {
       <SyncNote client={client} reference={reference} error={error} />
       {/* More actions (Edit, Remind) join Delete here. */}
       <div className="reference__actions">
-        <DeleteButton client={client} reference={reference} />
+        <DeleteButton client={client} reference={reference} onDeleted={keepFocusInList} />
       </div>
     </li>
   );
