@@ -6,7 +6,7 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Database } from '@nozbe/watermelondb';
 import type { Observable } from 'rxjs';
-import { NEVER, combineLatest, distinctUntilChanged, map, of, switchMap } from 'rxjs';
+import { NEVER, combineLatest, distinctUntilChanged, map, switchMap } from 'rxjs';
 import type { Reference, SyncQueueItem, User } from '../db/models';
 import { DATA_COLUMNS, normalizeEmail } from '../shared/schema';
 import type { ReferenceStatus, SyncStatus } from '../shared/schema';
@@ -238,5 +238,3 @@ export function observeOutboxDeletions(database: Database): Observable<OutboxDel
     .observeWithColumns(['status', 'error'])
     .pipe(map((items) => items.map((item) => ({ recordId: item.recordId, failed: item.status === 'failed', error: item.error ?? null }))));
 }
-
-export const NOTHING: Observable<never[]> = of([]);
