@@ -6,7 +6,7 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Database } from '@nozbe/watermelondb';
 import type { Observable } from 'rxjs';
-import { NEVER, combineLatest, distinctUntilChanged, map, switchMap } from 'rxjs';
+import { NEVER, combineLatest, debounceTime, distinctUntilChanged, from, map, merge, switchMap, timer } from 'rxjs';
 import type { Reference, SyncQueueItem, User } from '../db/models';
 import { DATA_COLUMNS, normalizeEmail } from '../shared/schema';
 import type { ReferenceStatus, SyncStatus } from '../shared/schema';
@@ -112,6 +112,8 @@ function statusClause(filter: ListFilter): Q.Clause[] {
 
 /** Nothing until the first sync on this device has stored everything (see observeMyReferences). */
 export const UNTIL_DOWNLOADED: Observable<never> = NEVER;
+/** A question not asked (yet): never answers. */
+export const NEVER_DECIDED: Observable<never> = NEVER;
 
 const mine = (userId: string) => Q.where('user_id', userId);
 /**
@@ -156,9 +158,28 @@ export interface StatusCounts {
   declined: number;
 }
 
-function observeStatusCounts(database: Database, where: Q.Clause): Observable<StatusCounts> {
+/** How long the references must be still before the summaries count them again. */
+export const COUNT_SETTLE_MS = 150;
+
+/**
+ * A count that follows the records once they are still: COUNT_SETTLE_MS
+ * after the screen opened (its list first), then COUNT_SETTLE_MS after the
+ * last change. A live count re-runs over every record on every write, before the
+ * list shows the write (npm run bench: write_visible_p95_ms, cold_start_10k_ms);
+ * a summary can wait a moment. Unlike observeCount's throttle, the last
+ * change is always counted.
+ */
+function settledCount(database: Database, clauses: Q.Clause[]): Observable<number> {
   const references = database.get<Reference>('references');
-  const count = (status: ReferenceStatus) => references.query(where, notDeleted, Q.where('status', status)).observeCount(false);
+  const query = references.query(...clauses);
+  return merge(timer(COUNT_SETTLE_MS), references.changes.pipe(debounceTime(COUNT_SETTLE_MS))).pipe(
+    switchMap(() => from(query.fetchCount())),
+    distinctUntilChanged(),
+  );
+}
+
+function observeStatusCounts(database: Database, where: Q.Clause): Observable<StatusCounts> {
+  const count = (status: ReferenceStatus) => settledCount(database, [where, notDeleted, Q.where('status', status)]);
   return combineLatest([count('pending'), count('completed'), count('declined')]).pipe(
     map(([pending, completed, declined]) => ({ total: pending + completed + declined, pending, completed, declined })),
   );
@@ -171,6 +192,27 @@ export function observeMyCounts(database: Database, userId: string): Observable<
 
 export function observeInboxCounts(database: Database, email: string): Observable<StatusCounts> {
   return observeStatusCounts(database, addressedTo(email));
+}
+
+function observeAny(database: Database, clauses: Q.Clause[]): Observable<boolean> {
+  return database
+    .get<Reference>('references')
+    .query(...clauses, notDeleted, Q.take(1))
+    .observe()
+    .pipe(
+      map((records) => records.length > 0),
+      distinctUntilChanged(),
+    );
+}
+
+/** Whether the user has asked for any reference: one record read, not a count of them all. */
+export function observeHasOwnReferences(database: Database, userId: string): Observable<boolean> {
+  return observeAny(database, [mine(userId)]);
+}
+
+/** Whether anything is addressed to the user (`pending`: waiting for their answer). */
+export function observeHasRequestsForMe(database: Database, email: string, pending: boolean): Observable<boolean> {
+  return observeAny(database, [addressedTo(email), ...(pending ? [Q.where('status', 'pending')] : [])]);
 }
 
 /** One reference, or null once it is not on this device (never synced here, or deleted). */

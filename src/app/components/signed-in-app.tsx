@@ -4,6 +4,7 @@ import { createPortal } from 'react-dom';
 import type { AppClient } from '../../web/app-client';
 import type { DeviceProblemsStore } from '../device-problems';
 import { browserStorage, createDrafts } from '../drafts';
+import { CountsContext, createSharedCounts } from '../hooks/use-counts';
 import { DraftsContext } from '../hooks/use-draft';
 import { useLocation, useRoute } from '../hooks/use-router';
 import { UndoContext } from '../hooks/use-undo';
@@ -30,23 +31,26 @@ interface Props {
 export default function SignedInApp({ client, sessions, problems }: Props) {
   const drafts = useMemo(() => createDrafts(browserStorage(), client.session.user.id), [client.session.user.id]);
   const undo = useMemo(() => createUndoStore(), []);
+  const counts = useMemo(() => createSharedCounts(client), [client]);
   useEffect(() => () => undo.dismiss(), [undo]);
   return (
     <DraftsContext.Provider value={drafts}>
-      <UndoContext.Provider value={undo}>
-        <TopBar client={client} sessions={sessions} />
-        <main className="content" id="main">
-          <DeviceNotices problems={problems} />
-          <OfflineBanner client={client} />
-          <FailedNotice client={client} />
-          <InitialSyncProgress client={client} />
-          <AuthExpiredPrompt client={client} sessions={sessions} />
-          <CurrentView client={client} />
-        </main>
-        <Toast>
-          <UndoNotice client={client} />
-        </Toast>
-      </UndoContext.Provider>
+      <CountsContext.Provider value={counts}>
+        <UndoContext.Provider value={undo}>
+          <TopBar client={client} sessions={sessions} />
+          <main className="content" id="main">
+            <DeviceNotices problems={problems} />
+            <OfflineBanner client={client} />
+            <FailedNotice client={client} />
+            <InitialSyncProgress client={client} />
+            <AuthExpiredPrompt client={client} sessions={sessions} />
+            <CurrentView client={client} />
+          </main>
+          <Toast>
+            <UndoNotice client={client} />
+          </Toast>
+        </UndoContext.Provider>
+      </CountsContext.Provider>
     </DraftsContext.Provider>
   );
 }

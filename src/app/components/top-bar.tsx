@@ -1,8 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { AppClient } from '../../web/app-client';
-import { useObservable } from '../hooks/use-observable';
+import { useCounts } from '../hooks/use-counts';
 import { useRoute } from '../hooks/use-router';
-import { observeInboxCounts } from '../records';
 import type { SessionStore } from '../session-store';
 import { describeError } from '../validation';
 import { Link } from './link';
@@ -15,8 +14,8 @@ import { SyncIndicator } from './sync-indicator';
  */
 export function TopBar({ client, sessions }: { client: AppClient; sessions: SessionStore }) {
   const route = useRoute();
-  const { database, session } = client;
-  const inbox = useObservable(useMemo(() => observeInboxCounts(database, session.user.email), [database, session.user.email]));
+  const { session } = client;
+  const inbox = useCounts(client, 'inbox');
   const onReferences = route.name === 'references';
   return (
     <header className="topbar">

@@ -1,8 +1,6 @@
-import { useMemo } from 'react';
 import type { AppClient } from '../../../web/app-client';
 import { useDocumentTitle } from '../../hooks/use-document-title';
-import { useObservable } from '../../hooks/use-observable';
-import { observeInboxCounts, observeMyCounts } from '../../records';
+import { useCounts } from '../../hooks/use-counts';
 import { inboxSummary, referencesSummary } from '../../summary';
 import { Link } from '../link';
 import { ListControls, useListFilter } from '../list-controls';
@@ -14,9 +12,8 @@ const LABELS = { pending: 'Waiting for you', completed: 'Written', declined: 'De
 /** /inbox: the referee's view. The requests waiting for an answer, each answerable in place. */
 export function InboxView({ client }: { client: AppClient }) {
   useDocumentTitle('Requests for me');
-  const { database, session } = client;
-  const counts = useObservable(useMemo(() => observeInboxCounts(database, session.user.email), [database, session.user.email]));
-  const mine = useObservable(useMemo(() => observeMyCounts(database, session.user.id), [database, session.user.id]));
+  const counts = useCounts(client, 'inbox');
+  const mine = useCounts(client, 'mine');
   const [filter, setFilter] = useListFilter();
   const summary = counts ? inboxSummary(counts) : null;
   const mySummary = mine ? referencesSummary(mine) : null;

@@ -3,17 +3,21 @@ import type { AppClient } from '../../../web/app-client';
 import { useObservable } from '../../hooks/use-observable';
 import { useRouter } from '../../hooks/use-router';
 import { useSyncState } from '../../hooks/use-sync-state';
-import { observeHasPulled, observeInboxCounts, observeMyCounts } from '../../records';
-import type { StatusCounts } from '../../records';
+import { NEVER_DECIDED, UNTIL_DOWNLOADED, observeHasOwnReferences, observeHasPulled, observeHasRequestsForMe } from '../../records';
 
 /** How long `/` waits for a device's first sync to start before choosing from what it holds. */
 const START_WAIT_MS = 4_000;
 
-/** Someone who has been asked for a reference, and has something to answer (or nothing else), starts at the inbox. */
-export function landingPath(mine: StatusCounts, inbox: StatusCounts): '/inbox' | '/references' {
-  if (inbox.pending > 0) return '/inbox';
-  if (inbox.total > 0 && mine.total === 0) return '/inbox';
-  return '/references';
+/**
+ * Someone with requests waiting for their answer starts at the inbox, and so
+ * does someone who has only been asked (never asked anyone); everyone else at
+ * their references. `hasOwn` is looked up only when it decides (undefined until then).
+ */
+export function landingPath(inbox: { waiting: boolean; any: boolean }, hasOwn: boolean | undefined): '/inbox' | '/references' | null {
+  if (inbox.waiting) return '/inbox';
+  if (!inbox.any) return '/references';
+  if (hasOwn === undefined) return null;
+  return hasOwn ? '/references' : '/inbox';
 }
 
 /**
@@ -27,19 +31,25 @@ export function Landing({ client }: { client: AppClient }) {
   const { database, session } = client;
   const sync = useSyncState(client);
   const pulled = useObservable(useMemo(() => observeHasPulled(database, session.user.id), [database, session.user.id]));
-  const mine = useObservable(useMemo(() => observeMyCounts(database, session.user.id), [database, session.user.id]));
-  const inbox = useObservable(useMemo(() => observeInboxCounts(database, session.user.email), [database, session.user.email]));
+  const downloading = sync.initialSync !== null;
+  // Whether anything is there, not how much: one record read each, so the choice is made at once.
+  const { email } = session.user;
+  const waiting = useObservable(useMemo(() => (downloading ? UNTIL_DOWNLOADED : observeHasRequestsForMe(database, email, true)), [downloading, database, email]));
+  const any = useObservable(useMemo(() => (downloading ? UNTIL_DOWNLOADED : observeHasRequestsForMe(database, email, false)), [downloading, database, email]));
+  const inbox = waiting === undefined || any === undefined ? undefined : { waiting, any };
+  const needsOwn = inbox !== undefined && !inbox.waiting && inbox.any;
+  const hasOwn = useObservable(useMemo(() => (needsOwn ? observeHasOwnReferences(database, session.user.id) : NEVER_DECIDED), [needsOwn, database, session.user.id]));
   const [waited, setWaited] = useState(false);
   useEffect(() => {
     const timer = setTimeout(() => setWaited(true), START_WAIT_MS);
     return () => clearTimeout(timer);
   }, []);
-  const downloading = sync.initialSync !== null;
   const offline = typeof navigator !== 'undefined' && !navigator.onLine;
   const known = !downloading && (pulled === true || offline || waited || sync.lastError !== null);
+  const path = known && inbox ? landingPath(inbox, hasOwn) : null;
   useEffect(() => {
-    if (known && mine && inbox) router.navigate(landingPath(mine, inbox), { replace: true });
-  }, [known, mine, inbox, router]);
+    if (path) router.navigate(path, { replace: true });
+  }, [path, router]);
   return (
     <div className="view">
       <p className="loading">Opening your references…</p>

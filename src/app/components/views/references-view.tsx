@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { AppClient } from '../../../web/app-client';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useObservable } from '../../hooks/use-observable';
-import { observeInboxCounts, observeMyCounts, observeOutboxDeletions } from '../../records';
+import { useCounts } from '../../hooks/use-counts';
+import { observeOutboxDeletions } from '../../records';
 import { pendingDeletionsText, referencesSummary } from '../../summary';
 import { Link } from '../link';
 import { ListControls, useListFilter } from '../list-controls';
@@ -15,9 +16,9 @@ const LABELS = { pending: 'Waiting', completed: 'Completed', declined: 'Declined
 /** /references: the candidate's view. Asking comes first; the list below finds any request again. */
 export function ReferencesView({ client }: { client: AppClient }) {
   useDocumentTitle('My references');
-  const { database, session } = client;
-  const counts = useObservable(useMemo(() => observeMyCounts(database, session.user.id), [database, session.user.id]));
-  const inbox = useObservable(useMemo(() => observeInboxCounts(database, session.user.email), [database, session.user.email]));
+  const { database } = client;
+  const counts = useCounts(client, 'mine');
+  const inbox = useCounts(client, 'inbox');
   const deletions = useObservable(useMemo(() => observeOutboxDeletions(database), [database]));
   const waitingDeletions = deletions?.filter((d) => !d.failed).length ?? 0;
   const [filter, setFilter] = useListFilter();
