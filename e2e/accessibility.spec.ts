@@ -165,6 +165,8 @@ test('every view works from the keyboard alone', async ({ browser }) => {
 
   // /inbox, through the top bar, for the referee: respond from the keyboard.
   const request = itemWith(requestsForMe(refereePage), person.name);
+  // A device that has synced before chooses from what it holds: once the request is here, / is the inbox.
+  await expect(request).toBeVisible({ timeout: 15_000 });
   await refereePage.goto('/');
   await expect(refereePage).toHaveURL(/\/inbox$/, { timeout: 30_000 });
   await refereePage.getByRole('link', { name: 'My references' }).focus();
