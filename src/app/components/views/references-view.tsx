@@ -4,7 +4,7 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useObservable } from '../../hooks/use-observable';
 import { useCounts } from '../../hooks/use-counts';
 import { observeOutboxDeletions } from '../../records';
-import { pendingDeletionsText, referencesSummary } from '../../summary';
+import { inboxSummary, pendingDeletionsText, referencesSummary } from '../../summary';
 import { Link } from '../link';
 import { ListControls, useListFilter } from '../list-controls';
 import { MY_REFERENCES_HEADING, MyReferencesList } from '../my-references';
@@ -45,7 +45,7 @@ export function ReferencesView({ client }: { client: AppClient }) {
             <section className="card" aria-labelledby={REQUESTS_FOR_ME_HEADING}>
               <h2 id={REQUESTS_FOR_ME_HEADING}>Requests for me</h2>
               <p className="panel__summary">
-                {inbox.pending} waiting for your answer. <Link to="/inbox">Open your inbox</Link>
+                {inboxSummary(inbox).headline}. <Link to="/inbox">Open your inbox</Link>
               </p>
               <RequestsForMeList client={client} empty="" />
             </section>
