@@ -32,7 +32,7 @@ export interface SessionDeps {
   /** Whether this device keeps a session (cheap, synchronous): without one, nothing is loaded to find out. */
   hasStoredSession(): boolean;
   createClient(session: Session): AppClient | Promise<AppClient>;
-  /** After this user's data was wiped from the device: what the app keeps beside it goes too (drafts). */
+  /** Signing this user out of the device: what the app keeps beside the data goes too (drafts). */
   onSignedOut?(userId: string): void;
 }
 
@@ -88,8 +88,11 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
     },
     async signOut() {
       const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
-      await (await loadAuth()).signOut(client);
+      const auth = await loadAuth();
+      // Before the wait: AuthApi forgets the session at once, and a page closed during the
+      // rest of it (closing the database, deleting it) must not leave the drafts behind.
       if (client) onSignedOut?.(client.session.user.id);
+      await auth.signOut(client);
       set({ phase: 'signed-out' });
     },
   };

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompressDir } from '../../../scripts/precompress.mts';
 import { startServer, type TestServer } from '../test-support/harness';
@@ -125,6 +125,19 @@ describe('compressed answers', () => {
     );
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.text)).toEqual({ error: { code: 'too_large', message: expect.any(String) } });
+  });
+
+  it('a compressed request body is held to the 5 MB limit once decompressed', async () => {
+    // 50 MB of JSON in about 50 KB of gzip: the limit is on what it expands to.
+    const bomb = gzipSync(Buffer.from(JSON.stringify({ changes: {}, lastPulledAt: null, pad: 'x'.repeat(50 * 1024 * 1024) })));
+    const res = await fetch(`${server.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: bomb,
+    });
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: { code: 'too_large', message: expect.any(String) } });
   });
 
   it('a 429 reaches the client whole, with Retry-After', async () => {
