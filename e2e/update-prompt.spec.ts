@@ -37,6 +37,8 @@ const waiting = (page: Page) =>
   page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting));
 
 test('the app looks for a new version when it becomes visible; Later waits, Reload switches and keeps what was typed', async ({ page }) => {
+  // Two installs of the worker (each precaches the whole app) on a shared machine.
+  test.setTimeout(120_000);
   await signUp(page, newPerson('Ulla Update'), `${server!.origin}/`);
   await waitForServiceWorker(page);
   await expect(page.getByText('An update is available.')).toHaveCount(0);

@@ -60,8 +60,12 @@ export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerContro
     applyUpdate() {
       if (!wb) return;
       // Reload only once the new worker controls the page, so the new shell is what loads.
-      wb.addEventListener('controlling', () => window.location.reload());
-      wb.messageSkipWaiting();
+      navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+      void navigator.serviceWorker.getRegistration().then((registration) => {
+        // It may have taken over on its own meanwhile (the old one lost its last page): then a reload is all it takes.
+        if (registration?.waiting) wb.messageSkipWaiting();
+        else window.location.reload();
+      });
     },
     dismissUpdate() {
       set({ updateAvailable: false });
