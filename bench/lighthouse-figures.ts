@@ -33,7 +33,20 @@ interface Report {
   audits: Record<string, { score: number | null; numericValue?: number; displayValue?: string; scoreDisplayMode?: string }>;
 }
 
-async function lighthouse(url: string, formFactor: FormFactor): Promise<Report> {
+/** One run; a run that fails (Lighthouse's own page-load time-out on a loaded machine) is tried once more. */
+async function lighthouse(url: string, formFactor: FormFactor, retry = true): Promise<Report> {
+  try {
+    return await lighthouseOnce(url, formFactor);
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    const why = /Runtime error encountered: (.*)/.exec(stderr)?.[1] ?? (error instanceof Error ? error.message.split('\n')[0] : String(error));
+    if (!retry) throw new Error(`lighthouse ${formFactor}: ${why}`);
+    log(`lighthouse ${formFactor} failed (${why}); once more`);
+    return lighthouse(url, formFactor, false);
+  }
+}
+
+async function lighthouseOnce(url: string, formFactor: FormFactor): Promise<Report> {
   const output = join(tempDir('lighthouse'), 'report.json');
   await run(
     join(ROOT, 'node_modules/.bin/lighthouse'),
