@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './scripts/precompress.mts';
 
 const THEME = '#4338ca';
 
@@ -38,9 +39,20 @@ export default defineConfig({
           { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // Real captures of the app (scripts/make-screenshots.ts): Chrome's richer install dialog shows them.
+        screenshots: [
+          { src: '/screenshots/wide.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'My references: requests and where each stands' },
+          { src: '/screenshots/narrow.png', sizes: '390x844', type: 'image/png', form_factor: 'narrow', label: 'Requests for me, on a phone' },
+        ],
+        shortcuts: [
+          { name: 'Request a reference', short_name: 'Request', url: '/references#request', icons: [{ src: '/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: 'Requests for me', short_name: 'Inbox', url: '/inbox', icons: [{ src: '/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+        ],
       },
       devOptions: { enabled: false },
     }),
+    // Last: after the service worker is written, so sw.js gets its compressed copies too.
+    precompress(),
   ],
   server: {
     proxy: {

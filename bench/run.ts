@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFigure, buildApp, buildFloor } from './bundle-figures';
 import { clientFigures } from './client-figures';
-import { failed, log, removeTempDirs, ROOT, type Result } from './lib/common';
+import { failed, failRemaining, log, removeTempDirs, ROOT, type Result } from './lib/common';
+import { LIGHTHOUSE_FIGURES, lighthouseFigures } from './lighthouse-figures';
 import { serverFigures } from './server-figures';
 
 const ORDER = [
@@ -23,6 +24,7 @@ const ORDER = [
   'fanout_1000_p99_ms',
   'initial_js_gzip_kb',
   'heap_50k_mb',
+  ...LIGHTHOUSE_FIGURES.map(([name]) => name),
 ];
 
 function table(results: Result[]): string {
@@ -48,6 +50,13 @@ async function main(): Promise<void> {
     results.push(client.scripts.length ? bundleFigure(appDir, sizeDir, client.scripts) : failed('initial_js_gzip_kb', 'KB', '<= 180', 'the first page load was not observed'));
   }
   if (!only || only.includes('server')) results.push(...(await serverFigures(appDir)));
+  if (!only || only.includes('lighthouse')) {
+    try {
+      results.push(...(await lighthouseFigures(appDir)));
+    } catch (error) {
+      failRemaining(results, error, LIGHTHOUSE_FIGURES);
+    }
+  }
 
   results.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
   // results.json holds exactly {name, value, unit, baseline, ratio, target, met} of a full run;

@@ -74,8 +74,9 @@ test('a referee can decline, and the candidate sees it', async ({ browser }) => 
 
   await expect(itemWith(myReferences(candidatePage), referee.name)).toContainText('declined', { timeout: 30_000 });
 
-  // Deleting takes it off both lists.
+  // Deleting takes it off both lists (an answered one, after the confirmation).
   await itemWith(myReferences(candidatePage), referee.name).getByRole('button', { name: 'Delete' }).click();
+  await candidatePage.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
   await expect(itemWith(myReferences(candidatePage), referee.name)).toHaveCount(0);
   await expect(itemWith(requestsForMe(refereePage), candidate.name)).toHaveCount(0, { timeout: 30_000 });
 

@@ -1,32 +1,50 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { auth } from '../web/auth';
-import { createAppClient } from '../web/create-app-client';
-import { App } from './components/app';
+import { SESSION_KEY } from '../web/session-key';
+import { App, loadSignedInApp } from './components/app';
 import { createDeviceProblems } from './device-problems';
+import { browserStorage, clearDrafts } from './drafts';
 import { captureLinkProof, linkProofs } from './link-proof';
+import { createRouter } from './router';
 import { createSessionStore } from './session-store';
 import { registerServiceWorker } from './sw-registration';
 import './styles.css';
 
 // A link from a mail (/verify, /invite): its token waits for the signed-in session.
 captureLinkProof(window.location, window.history);
+
+/** The data layer and the signed-in screens, each fetched once. */
+const loadRuntime = () => import('./runtime');
+const prefetch = () => {
+  void loadRuntime();
+  void loadSignedInApp();
+};
+
+const hasStoredSession = () => browserStorage()?.getItem(SESSION_KEY) != null;
+
 const worker = import.meta.env.PROD ? registerServiceWorker() : null;
 const problems = createDeviceProblems();
+const router = createRouter();
 const sessions = createSessionStore({
-  auth,
+  loadAuth: async () => (await loadRuntime()).auth,
+  hasStoredSession,
   proofs: linkProofs,
-  createClient(session) {
+  async createClient(session) {
     problems.reset();
+    const { createAppClient } = await loadRuntime();
     return createAppClient(session, { loki: problems.hooks });
   },
+  onSignedOut: (userId) => clearDrafts(browserStorage(), userId),
 });
+
+// Someone is signed in on this device: fetch the rest while React starts.
+if (hasStoredSession()) prefetch();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App sessions={sessions} worker={worker} problems={problems} />
+    <App sessions={sessions} worker={worker} problems={problems} router={router} onFirstInput={prefetch} />
   </StrictMode>,
 );
 

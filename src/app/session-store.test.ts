@@ -21,17 +21,39 @@ function fakeAuth(overrides: Partial<AuthApi> = {}): AuthApi {
   };
 }
 
+/** The store's deps over one AuthApi; `stored` says whether the device keeps a session. */
+function deps(auth: AuthApi, stored = true, createClient: (session: Session) => AppClient = fakeClient) {
+  const loadAuth = vi.fn(async () => auth);
+  return { loadAuth, hasStoredSession: () => stored, createClient };
+}
+
 describe('createSessionStore', () => {
-  it('starts, then is signed out when nothing is stored', async () => {
-    const store = createSessionStore({ auth: fakeAuth(), createClient: fakeClient });
+  it('starts, then is signed out when nothing is stored, without loading AuthApi', async () => {
+    const d = deps(fakeAuth(), false);
+    const store = createSessionStore(d);
     expect(store.getSnapshot()).toEqual({ phase: 'starting' });
+    await store.restore();
+    expect(store.getSnapshot()).toEqual({ phase: 'signed-out' });
+    expect(d.loadAuth).not.toHaveBeenCalled();
+  });
+
+  it('is signed out when the stored session cannot be read', async () => {
+    const store = createSessionStore(deps(fakeAuth(), true));
     await store.restore();
     expect(store.getSnapshot()).toEqual({ phase: 'signed-out' });
   });
 
+  it('clears what the app keeps beside the data on sign-out', async () => {
+    const onSignedOut = vi.fn();
+    const store = createSessionStore({ ...deps(fakeAuth({ restore: () => ana })), onSignedOut });
+    await store.restore();
+    await store.signOut();
+    expect(onSignedOut).toHaveBeenCalledWith('u1');
+  });
+
   it('opens the stored session without the network', async () => {
     const createClient = vi.fn(fakeClient);
-    const store = createSessionStore({ auth: fakeAuth({ restore: () => ana }), createClient });
+    const store = createSessionStore(deps(fakeAuth({ restore: () => ana }), true, createClient));
     await store.restore();
     expect(createClient).toHaveBeenCalledWith(ana);
     expect(store.getSnapshot().phase).toBe('signed-in');
@@ -39,7 +61,7 @@ describe('createSessionStore', () => {
 
   it('stays signed out when signing in fails, and notifies subscribers of each change', async () => {
     const auth = fakeAuth({ signIn: vi.fn(async () => Promise.reject(new Error('Wrong password'))) });
-    const store = createSessionStore({ auth, createClient: fakeClient });
+    const store = createSessionStore(deps(auth, false));
     const seen: string[] = [];
     store.subscribe(() => seen.push(store.getSnapshot().phase));
     await store.restore();
@@ -51,7 +73,7 @@ describe('createSessionStore', () => {
 
   it('signs out through AuthApi with the open client', async () => {
     const auth = fakeAuth({ restore: () => ana });
-    const store = createSessionStore({ auth, createClient: fakeClient });
+    const store = createSessionStore(deps(auth));
     await store.restore();
     const snapshot = store.getSnapshot();
     await store.signOut();
@@ -62,7 +84,7 @@ describe('createSessionStore', () => {
     const bob: Session = { token: 't2', user: { id: 'u2', email: 'bob@example.com', name: 'Bob', email_verified: true } };
     const renewed: Session = { ...ana, token: 't3' };
     const signIn = vi.fn<AuthApi['signIn']>().mockResolvedValueOnce(renewed).mockResolvedValueOnce(bob);
-    const store = createSessionStore({ auth: fakeAuth({ restore: () => ana, signIn }), createClient: fakeClient });
+    const store = createSessionStore(deps(fakeAuth({ restore: () => ana, signIn })));
     await store.restore();
     const snapshot = store.getSnapshot();
     if (snapshot.phase !== 'signed-in') throw new Error('expected signed in');

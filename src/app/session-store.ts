@@ -32,13 +32,21 @@ export interface SessionStore extends Store<SessionSnapshot> {
 }
 
 export interface SessionDeps {
-  auth: AuthApi;
+  /**
+   * AuthApi, loaded when first needed: the data layer behind it is most of
+   * the app's JS, and a signed-out first page does without it.
+   */
+  loadAuth(): Promise<AuthApi>;
+  /** Whether this device keeps a session (cheap, synchronous): without one, nothing is loaded to find out. */
+  hasStoredSession(): boolean;
   createClient(session: Session): AppClient | Promise<AppClient>;
+  /** Signing this user out of the device: what the app keeps beside the data goes too (drafts). */
+  onSignedOut?(userId: string): void;
   /** Where a followed link's token waits until the user is signed in. */
   proofs?: { peek(): PendingProof | null; clear(): void };
 }
 
-export function createSessionStore({ auth, createClient, proofs }: SessionDeps): SessionStore {
+export function createSessionStore({ loadAuth, hasStoredSession, createClient, onSignedOut, proofs }: SessionDeps): SessionStore {
   let snapshot: SessionSnapshot = { phase: 'starting' };
   let linkOutcome: SessionStore['linkOutcome'] = null;
   const listeners = new Set<() => void>();
@@ -56,7 +64,7 @@ export function createSessionStore({ auth, createClient, proofs }: SessionDeps):
   }
 
   async function verifyWith(client: AppClient, proof: EmailProof): Promise<void> {
-    adopt(client, await auth.verifyEmail(client.session, proof));
+    adopt(client, await (await loadAuth()).verifyEmail(client.session, proof));
   }
 
   /** After opening: a followed link proves the email; otherwise ask whether another device did. */
@@ -85,7 +93,7 @@ export function createSessionStore({ auth, createClient, proofs }: SessionDeps):
     }
     if (client.session.user.email_verified) return;
     try {
-      adopt(client, await auth.refresh(client.session));
+      adopt(client, await (await loadAuth()).refresh(client.session));
     } catch {
       // Offline or the session ended: the notice stays, and nothing else depends on it.
     }
@@ -111,7 +119,11 @@ export function createSessionStore({ auth, createClient, proofs }: SessionDeps):
     },
     async restore() {
       try {
-        const session = auth.restore();
+        if (!hasStoredSession()) {
+          set({ phase: 'signed-out' });
+          return;
+        }
+        const session = (await loadAuth()).restore();
         if (session) await open(session);
         else set({ phase: 'signed-out' });
       } catch (error) {
@@ -121,15 +133,15 @@ export function createSessionStore({ auth, createClient, proofs }: SessionDeps):
       }
     },
     async signIn(input) {
-      await open(await auth.signIn(input));
+      await open(await (await loadAuth()).signIn(input));
     },
     async signUp(input) {
-      await open(await auth.signUp(input));
+      await open(await (await loadAuth()).signUp(input));
     },
     async renew(input) {
       if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');
       const { client } = snapshot;
-      const session = await auth.signIn(input);
+      const session = await (await loadAuth()).signIn(input);
       // The local data belongs to the signed-in user: another account must sign out first.
       if (session.user.id !== client.session.user.id) {
         throw new Error(`Sign in as ${client.session.user.email}, or sign out to switch accounts.`);
@@ -138,6 +150,10 @@ export function createSessionStore({ auth, createClient, proofs }: SessionDeps):
     },
     async signOut() {
       const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
+      const auth = await loadAuth();
+      // Before the wait: AuthApi forgets the session at once, and a page closed during the
+      // rest of it (closing the database, deleting it) must not leave the drafts behind.
+      if (client) onSignedOut?.(client.session.user.id);
       await auth.signOut(client);
       linkOutcome = null;
       set({ phase: 'signed-out' });
@@ -148,7 +164,7 @@ export function createSessionStore({ auth, createClient, proofs }: SessionDeps):
     },
     async sendNewCode() {
       if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');
-      await auth.sendNewCode(snapshot.client.session);
+      await (await loadAuth()).sendNewCode(snapshot.client.session);
     },
   };
 }

@@ -1,13 +1,15 @@
 /**
  * Registers the service worker (workbox-window) and exposes, as a store,
  * whether a new version waits to take over (registerType 'prompt': the user
- * chooses when to reload). Also asks for Periodic Background Sync where the
- * browser permits it. (The worker's SYNC_NOW reaches the engine through
- * src/web/sw-messages.ts, wired by createAppClient.)
+ * chooses when to reload, or Later). Looks for a new version whenever the tab
+ * becomes visible and every hour (update-checks.ts). Also asks for Periodic
+ * Background Sync where the browser permits it. (The worker's SYNC_NOW
+ * reaches the engine through src/web/sw-messages.ts, wired by createAppClient.)
  */
 import { Workbox } from 'workbox-window';
 import type { Store } from '../web/app-client';
 import { PERIODIC_SYNC_TAG } from '../sw/messages';
+import { scheduleUpdateChecks } from './update-checks';
 
 export interface UpdateState {
   updateAvailable: boolean;
@@ -16,6 +18,8 @@ export interface UpdateState {
 export interface ServiceWorkerControl extends Store<UpdateState> {
   /** Activate the waiting worker; the page reloads once it controls it. */
   applyUpdate(): void;
+  /** Not now: the prompt goes until the next reload or a newer version. */
+  dismissUpdate(): void;
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -34,7 +38,16 @@ export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerContro
   if (wb) {
     wb.addEventListener('waiting', () => set({ updateAvailable: true }));
     wb.register()
-      .then((registration) => (registration ? registerPeriodicSync(registration) : undefined))
+      .then((registration) => {
+        if (!registration) return undefined;
+        scheduleUpdateChecks({
+          check: () => registration.update(),
+          document,
+          setInterval: (callback, ms) => window.setInterval(callback, ms),
+          clearInterval: (handle) => window.clearInterval(handle as number),
+        });
+        return registerPeriodicSync(registration);
+      })
       .catch((error: unknown) => console.warn('Service worker registration failed', error));
   }
 
@@ -47,8 +60,15 @@ export function registerServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerContro
     applyUpdate() {
       if (!wb) return;
       // Reload only once the new worker controls the page, so the new shell is what loads.
-      wb.addEventListener('controlling', () => window.location.reload());
-      wb.messageSkipWaiting();
+      navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+      void navigator.serviceWorker.getRegistration().then((registration) => {
+        // It may have taken over on its own meanwhile (the old one lost its last page): then a reload is all it takes.
+        if (registration?.waiting) wb.messageSkipWaiting();
+        else window.location.reload();
+      });
+    },
+    dismissUpdate() {
+      set({ updateAvailable: false });
     },
   };
 }

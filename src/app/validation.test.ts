@@ -24,7 +24,7 @@ describe('form checks', () => {
 
   it('names and references must not be blank', () => {
     expect(checkName('  ')).toBe('Enter your name.');
-    expect(checkName('x'.repeat(201))).toBe('Keep it under 200 characters.');
+    expect(checkName('x'.repeat(201))).toBe('Shorten the name to 200 characters or fewer (it has 201).');
     expect(checkName('Ana')).toBeNull();
     expect(checkResponse(' \n ')).toBe('Write the reference, or decline.');
     expect(checkResponse('Great.')).toBeNull();

@@ -8,9 +8,11 @@ import { ApiError, type AppClient, type AuthApi, type EmailProof, type Session }
 import { dbNameFor } from './loki-adapter';
 import { schemas } from './schemas';
 import { channelNameFor } from './tab-channel';
+import { SESSION_KEY } from './session-key';
 import { TAB_PROTOCOL_VERSION } from './tab-messages';
 
-export const SESSION_KEY = 'aideepref.session';
+export { SESSION_KEY };
+
 /** The IndexedDB database of Workbox's Background Sync queues (holds tokens in clear text). */
 export const WORKBOX_QUEUE_DB = 'workbox-background-sync';
 

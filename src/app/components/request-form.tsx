@@ -1,41 +1,64 @@
 import { useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { FormEvent } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
+import { useDraft } from '../hooks/use-draft';
 import { checkEmail, checkMessage, checkName, collectErrors, describeError } from '../validation';
 import type { Errors } from '../validation';
 import { Field } from './field';
 
-type Key = 'refereeName' | 'refereeEmail' | 'message';
+const FIELDS = ['refereeName', 'refereeEmail', 'message'] as const;
+type Key = (typeof FIELDS)[number];
 
-/** Ask a former manager for a reference. Saved on this device at once; sync follows. */
+export const REQUEST_DRAFT = 'request';
+
+/**
+ * Ask a former manager for a reference. Saved on this device at once; sync
+ * follows. What is typed is kept on the device as it is typed (drafts.ts),
+ * and a save empties only the fields that still hold what it saved.
+ */
 export function RequestForm({ client }: { client: AppClient }) {
-  const [refereeName, setRefereeName] = useState('');
-  const [refereeEmail, setRefereeEmail] = useState('');
-  const [message, setMessage] = useState('');
+  const draft = useDraft(REQUEST_DRAFT, FIELDS);
   const [errors, setErrors] = useState<Errors<Key>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
   const firstField = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
+  const { refereeName, refereeEmail, message } = draft.value;
+
+  function change(key: Key, value: string) {
+    draft.set({ [key]: value });
+    if (errors[key]) setErrors(({ [key]: _gone, ...rest }) => rest as Errors<Key>);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     const found = collectErrors<Key>({
       refereeName: checkName(refereeName, "the referee's name"),
       refereeEmail: checkEmail(refereeEmail, "the referee's email"),
       message: checkMessage(message),
     });
-    setErrors(found ?? {});
-    setFailure(null);
-    if (found) return;
+    flushSync(() => {
+      setErrors(found ?? {});
+      setFailure(null);
+    });
+    if (found) {
+      // The first field in the form's order that needs fixing.
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const submitted = { refereeName, refereeEmail, message };
     setBusy(true);
     try {
       // Resolves once the record is stored on this device; it needs no network.
       await client.requestReference({ refereeName: refereeName.trim(), refereeEmail: refereeEmail.trim(), message: message.trim() });
-      setRefereeName('');
-      setRefereeEmail('');
-      setMessage('');
-      firstField.current?.focus();
+      draft.settle(submitted);
+      // Ready for the next request, unless the user already moved on to a field of their choice.
+      const active = document.activeElement;
+      if (!active || active === document.body || active === submitButton.current) firstField.current?.focus();
     } catch (error) {
       setFailure(describeError(error));
     } finally {
@@ -44,16 +67,17 @@ export function RequestForm({ client }: { client: AppClient }) {
   }
 
   return (
-    <section className="card" aria-labelledby="request-heading">
+    <section className="card request-card" aria-labelledby="request-heading" id="request">
       <h2 id="request-heading">Request a reference</h2>
-      <form onSubmit={submit} noValidate className="request-form">
+      <form ref={form} onSubmit={submit} noValidate className="request-form">
         <div className="request-form__row">
           <Field
             label="Referee name"
             value={refereeName}
-            onChange={setRefereeName}
+            onChange={(value) => change('refereeName', value)}
             error={errors.refereeName}
-            maxLength={LIMITS.name}
+            limit={LIMITS.name}
+            what="the name"
             autoComplete="off"
             required
             inputRef={firstField}
@@ -62,20 +86,31 @@ export function RequestForm({ client }: { client: AppClient }) {
             label="Referee email"
             type="email"
             value={refereeEmail}
-            onChange={setRefereeEmail}
+            onChange={(value) => change('refereeEmail', value)}
             error={errors.refereeEmail}
-            maxLength={LIMITS.email}
+            limit={LIMITS.email}
+            what="the email"
             autoComplete="off"
             required
           />
         </div>
-        <Field label="Message" multiline value={message} onChange={setMessage} error={errors.message} maxLength={LIMITS.message} hint="Optional: a note for your referee." />
+        <Field
+          label="Message"
+          multiline
+          rows={3}
+          value={message}
+          onChange={(value) => change('message', value)}
+          error={errors.message}
+          limit={LIMITS.message}
+          what="the message"
+          hint="Optional: a note for your referee."
+        />
         {failure ? (
           <p className="form-error" role="alert">
             {failure}
           </p>
         ) : null}
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button ref={submitButton} type="submit" className="button button--primary" disabled={busy}>
           Request reference
         </button>
       </form>

@@ -1,16 +1,26 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import type { AppClient } from '../../web/app-client';
 import type { DeviceProblemsStore } from '../device-problems';
+import { browserStorage, createDrafts } from '../drafts';
+import { CountsContext, createSharedCounts } from '../hooks/use-counts';
+import { DraftsContext } from '../hooks/use-draft';
+import { useLocation, useRoute } from '../hooks/use-router';
+import { UndoContext } from '../hooks/use-undo';
 import type { SessionStore } from '../session-store';
-import { describeError } from '../validation';
+import { createUndoStore } from '../undo-store';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
 import { DeviceNotices } from './device-notices';
-import { MyReferences } from './my-references';
-import { RequestForm } from './request-form';
-import { RequestsForMe } from './requests-for-me';
-import { SyncIndicator } from './sync-indicator';
 import { VerifyEmailNotice } from './verify-email';
 import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices';
+import { TopBar } from './top-bar';
+import { UndoNotice } from './undo-notice';
+import { InboxView } from './views/inbox-view';
+import { Landing } from './views/landing';
+import { NotFoundView } from './views/not-found-view';
+import { ReferenceView } from './views/reference-view';
+import { ReferencesView } from './views/references-view';
 
 interface Props {
   client: AppClient;
@@ -18,59 +28,90 @@ interface Props {
   problems: DeviceProblemsStore;
 }
 
-/** The signed-in screens. The worker's SYNC_NOW is wired inside createAppClient. */
-export function SignedInApp({ client, sessions, problems }: Props) {
+/** The signed-in screens: the frame, the notices, and the view the address names. The worker's SYNC_NOW is wired inside createAppClient. */
+export default function SignedInApp({ client, sessions, problems }: Props) {
+  const drafts = useMemo(() => createDrafts(browserStorage(), client.session.user.id), [client.session.user.id]);
+  const undo = useMemo(() => createUndoStore(), []);
+  const counts = useMemo(() => createSharedCounts(client), [client]);
+  useEffect(() => () => undo.dismiss(), [undo]);
   return (
-    <>
-      <header className="topbar">
-        <div className="topbar__inner">
-          <h1 className="brand">AiDeepRef</h1>
-          <SyncIndicator client={client} />
-          <div className="topbar__user">
-            <span className="topbar__name">{client.session.user.name}</span>
-            <SignOutButton sessions={sessions} />
-          </div>
-        </div>
-      </header>
-      <main className="content" id="main">
-        <DeviceNotices problems={problems} />
-        <OfflineBanner client={client} />
-        <FailedNotice client={client} />
-        <InitialSyncProgress client={client} />
-        <AuthExpiredPrompt client={client} sessions={sessions} />
-        <VerifyEmailNotice client={client} sessions={sessions} />
-        <RequestForm client={client} />
-        <div className="columns">
-          <MyReferences client={client} />
-          <RequestsForMe client={client} />
-        </div>
-      </main>
-    </>
+    <DraftsContext.Provider value={drafts}>
+      <CountsContext.Provider value={counts}>
+        <UndoContext.Provider value={undo}>
+          <TopBar client={client} sessions={sessions} />
+          <main className="content" id="main">
+            <DeviceNotices problems={problems} />
+            <OfflineBanner client={client} />
+            <FailedNotice client={client} />
+            <InitialSyncProgress client={client} />
+            <AuthExpiredPrompt client={client} sessions={sessions} />
+            <VerifyEmailNotice client={client} sessions={sessions} />
+            <CurrentView client={client} />
+          </main>
+          <Toast>
+            <UndoNotice client={client} />
+          </Toast>
+        </UndoContext.Provider>
+      </CountsContext.Provider>
+    </DraftsContext.Provider>
   );
 }
 
-function SignOutButton({ sessions }: { sessions: SessionStore }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function signOut() {
-    setBusy(true);
-    try {
-      await sessions.signOut();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
+function CurrentView({ client }: { client: AppClient }) {
+  const route = useRoute();
+  const { pathname, hash } = useLocation();
+  useFocusOnNavigation(pathname);
+  useEffect(() => {
+    // The "Request a reference" shortcut (manifest) and link: straight to the form's first field.
+    if (hash !== '#request') return;
+    const focus = () => document.getElementById('request')?.querySelector<HTMLElement>('input')?.focus();
+    focus();
+    // Within the page the browser's own move to the fragment comes after (and takes the focus away).
+    window.addEventListener('hashchange', focus, { once: true });
+    return () => window.removeEventListener('hashchange', focus);
+  }, [hash, pathname]);
+  switch (route.name) {
+    case 'home':
+      return <Landing client={client} />;
+    case 'references':
+      return <ReferencesView client={client} />;
+    case 'inbox':
+      return <InboxView client={client} />;
+    case 'reference':
+      return <ReferenceView key={route.id} client={client} id={route.id} />;
+    default:
+      return <NotFoundView />;
   }
-  return (
-    <>
-      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut()}>
-        Sign out
-      </button>
-      {error ? (
-        <span className="form-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </>
-  );
+}
+
+/**
+ * After moving to another view, focus its heading, as a page load would
+ * start reading there. Not on the first view, nor on the landing's own
+ * redirect: nobody asked to go anywhere then.
+ */
+function useFocusOnNavigation(pathname: string) {
+  const previous = useRef(pathname);
+  useEffect(() => {
+    const from = previous.current;
+    previous.current = pathname;
+    if (from === pathname || from === '/') return;
+    window.scrollTo({ top: 0 });
+    // A view shows its heading once its record has been read: look again for a few frames.
+    let frames = 0;
+    let handle = 0;
+    const focus = () => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (heading) heading.focus({ preventScroll: true });
+      else if (frames++ < 30) handle = requestAnimationFrame(focus);
+    };
+    focus();
+    return () => cancelAnimationFrame(handle);
+  }, [pathname]);
+}
+
+/** Renders into the page's notification region (App), above every view. */
+function Toast({ children }: { children: ReactNode }) {
+  const [target, setTarget] = useState<HTMLElement | null>(null);
+  useEffect(() => setTarget(document.getElementById('toasts')), []);
+  return target ? createPortal(children, target) : null;
 }

@@ -2,6 +2,9 @@
  * Serves the built PWA (dist/) with an SPA fallback for navigations. The
  * service worker, index.html and the manifest must never be cached by HTTP:
  * a stale sw.js would pin users to an old release. Hashed assets are immutable.
+ * The build writes `.br` and `.gz` copies of text assets (scripts/precompress.mts):
+ * they are sent as they are to a client that accepts them (Content-Encoding,
+ * Vary: Accept-Encoding), so nothing is compressed per request.
  */
 import { existsSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
@@ -32,6 +35,7 @@ export async function serveStatic(app: FastifyInstance, dir: string | undefined)
   }
   await app.register(fastifyStatic, {
     root: dir,
+    preCompressed: true,
     cacheControl: false,
     // Source maps (built for local debugging) would hand out the source: never served.
     allowedPath: (pathname) => !/\.map$/i.test(pathname),

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import type { AppClient } from '../../web/app-client';
+import { useCounts } from '../hooks/use-counts';
+import { useRoute } from '../hooks/use-router';
+import type { SessionStore } from '../session-store';
+import { describeError } from '../validation';
+import { Link } from './link';
+import { SyncIndicator } from './sync-indicator';
+
+/**
+ * The app's frame: where you are (the two views), whether your data has
+ * synced, and who is signed in with what they can do about it. The user's
+ * actions sit together at the end, with room for more of them.
+ */
+export function TopBar({ client, sessions }: { client: AppClient; sessions: SessionStore }) {
+  const route = useRoute();
+  const { session } = client;
+  const inbox = useCounts(client, 'inbox');
+  const onReferences = route.name === 'references';
+  return (
+    <header className="topbar">
+      <div className="topbar__inner">
+        <Link to="/" className="brand">
+          AiDeepRef
+        </Link>
+        <nav className="topbar__nav" aria-label="Views">
+          <Link to="/references" className="tab" aria-current={onReferences ? 'page' : undefined}>
+            My references
+          </Link>
+          <Link to="/inbox" className="tab" aria-current={route.name === 'inbox' ? 'page' : undefined}>
+            Requests for me
+            {inbox && inbox.pending > 0 ? (
+              <span className="tab__count">
+                {inbox.pending}
+                <span className="visually-hidden"> waiting</span>
+              </span>
+            ) : null}
+          </Link>
+        </nav>
+        <SyncIndicator client={client} />
+        <div className="topbar__user">
+          <span className="topbar__name">{session.user.name}</span>
+          <SignOutButton sessions={sessions} />
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function SignOutButton({ sessions }: { sessions: SessionStore }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function signOut() {
+    setBusy(true);
+    try {
+      await sessions.signOut();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut()}>
+        Sign out
+      </button>
+      {error ? (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { AppClient } from '../../../web/app-client';
+import { useObservable } from '../../hooks/use-observable';
+import { useRouter } from '../../hooks/use-router';
+import { useSyncState } from '../../hooks/use-sync-state';
+import { NEVER_DECIDED, UNTIL_DOWNLOADED, observeHasOwnReferences, observeHasPulled, observeHasRequestsForMe } from '../../records';
+
+/** How long `/` waits for a device's first sync to start before choosing from what it holds. */
+const START_WAIT_MS = 4_000;
+
+/**
+ * Someone with requests waiting for their answer starts at the inbox, and so
+ * does someone who has only been asked (never asked anyone); everyone else at
+ * their references. `hasOwn` is looked up only when it decides (undefined until then).
+ */
+export function landingPath(inbox: { waiting: boolean; any: boolean }, hasOwn: boolean | undefined): '/inbox' | '/references' | null {
+  if (inbox.waiting) return '/inbox';
+  if (!inbox.any) return '/references';
+  if (hasOwn === undefined) return null;
+  return hasOwn ? '/references' : '/inbox';
+}
+
+/**
+ * `/`: chooses the view, once the device knows the account. On a new device
+ * that is after its first pull (the user's own row arrives with it), so a
+ * referee signing in on a new phone still lands on the inbox. Offline, or if
+ * no sync starts soon, it chooses from what the device holds.
+ */
+export function Landing({ client }: { client: AppClient }) {
+  const router = useRouter();
+  const { database, session } = client;
+  const sync = useSyncState(client);
+  const pulled = useObservable(useMemo(() => observeHasPulled(database, session.user.id), [database, session.user.id]));
+  const downloading = sync.initialSync !== null;
+  // Whether anything is there, not how much: one record read each, so the choice is made at once.
+  const { email } = session.user;
+  const waiting = useObservable(useMemo(() => (downloading ? UNTIL_DOWNLOADED : observeHasRequestsForMe(database, email, true)), [downloading, database, email]));
+  const any = useObservable(useMemo(() => (downloading ? UNTIL_DOWNLOADED : observeHasRequestsForMe(database, email, false)), [downloading, database, email]));
+  const inbox = waiting === undefined || any === undefined ? undefined : { waiting, any };
+  const needsOwn = inbox !== undefined && !inbox.waiting && inbox.any;
+  const hasOwn = useObservable(useMemo(() => (needsOwn ? observeHasOwnReferences(database, session.user.id) : NEVER_DECIDED), [needsOwn, database, session.user.id]));
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setWaited(true), START_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  const offline = typeof navigator !== 'undefined' && !navigator.onLine;
+  const known = !downloading && (pulled === true || offline || waited || sync.lastError !== null);
+  const path = known && inbox ? landingPath(inbox, hasOwn) : null;
+  useEffect(() => {
+    if (path) router.navigate(path, { replace: true });
+  }, [path, router]);
+  return (
+    <div className="view">
+      <p className="loading">Opening your references…</p>
+    </div>
+  );
+}
