@@ -39,7 +39,7 @@ const waiting = (page: Page) =>
 test('the app looks for a new version when it becomes visible; Later waits, Reload switches and keeps what was typed', async ({ page }) => {
   // Two installs of the worker (each precaches the whole app) on a shared machine.
   test.setTimeout(120_000);
-  await signUp(page, newPerson('Ulla Update'), `${server!.origin}/`);
+  await signUp(page, newPerson('Ulla Update'), `${server!.origin}/`, { mailDir: server!.mailDir });
   await waitForServiceWorker(page);
   await expect(page.getByText('An update is available.')).toHaveCount(0);
   await page.getByRole('textbox', { name: 'Referee name' }).fill('Half typed before the update');

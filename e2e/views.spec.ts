@@ -38,8 +38,11 @@ test('each side has a view of its own, a referee with requests lands on the inbo
   await expect(page.getByText('0 of 3 completed')).toBeVisible();
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
 
-  // The referee signs up on a device of their own after the request exists: straight to the inbox.
+  // The referee signs up on a device of their own after the request exists and proves the
+  // address: what was asked of them arrives, and opening the app lands on the inbox.
   const { context: refereeContext, page: refereePage } = await onNewDevice(browser, referee);
+  await expect(requestsForMe(refereePage).getByRole('listitem')).toHaveCount(1, { timeout: 30_000 });
+  await refereePage.goto('/');
   await expect(refereePage).toHaveURL(/\/inbox$/, { timeout: 30_000 });
   await expect(refereePage.getByRole('heading', { level: 1, name: 'Requests for me' })).toBeVisible();
   await expect(refereePage.getByText('1 request waiting for your answer')).toBeVisible();
@@ -169,6 +172,8 @@ test('on a phone the primary action and the respond form stay on screen', async 
   const refereeContext = await browser.newContext(phone);
   const refereePage = await refereeContext.newPage();
   await signUp(refereePage, referee);
+  await expect(requestsForMe(refereePage).getByRole('listitem')).toHaveCount(4, { timeout: 30_000 });
+  await refereePage.goto('/');
   await expect(refereePage).toHaveURL(/\/inbox$/, { timeout: 30_000 });
   await expect(requestsForMe(refereePage).getByRole('listitem').first().getByRole('button', { name: 'Respond' })).toBeInViewport();
   // The oldest request is the last one, below the first screen: its form must open where it can be used.
