@@ -25,6 +25,7 @@ import type { HybridClock } from './hybrid-clock';
 import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
 import { SyncError, SyncErrorCode } from './errors';
 import { countChanges, pullAllPages } from './pull-pages';
+import { resolvePulled, type Raw } from './resolve-pulled';
 import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
 
 export const CONFLICT_LOG_LIMIT = 200;
@@ -229,11 +230,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         }
         return { experimentalRejectedIds };
       },
-      // Keep our own bookkeeping while a record still has local changes: the pulled row says 'synced'.
-      conflictResolver: (_table, local, _remote, resolved) => {
-        resolved.sync_status = local.sync_status;
-        return resolved;
-      },
+      conflictResolver: (table, local, remote, resolved) =>
+        resolvePulled(table, local as unknown as Raw, remote as Raw, resolved as Raw) as DirtyRaw,
     });
     await store.settle(result.rejected);
     return result;
