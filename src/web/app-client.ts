@@ -65,6 +65,8 @@ export interface AppClient {
   retryFailed(): void;
   /** Each action writes locally first (durably) and resolves before any network. */
   requestReference(input: ReferenceRequestInput): Promise<void>;
+  /** Changes a pending request's referee name, email or message (only the fields that differ are written). */
+  editRequest(id: string, input: ReferenceRequestInput): Promise<void>;
   deleteReference(id: string): Promise<void>;
   respond(id: string, response: string): Promise<void>;
   decline(id: string): Promise<void>;

@@ -172,6 +172,8 @@ export function createFollowerClient(deps: FollowerDeps): FollowerClient {
         input: { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message },
         recordId: randomId(),
       }),
+    editRequest: (recordId, input: ReferenceRequestInput) =>
+      send({ name: 'editRequest', recordId, input: { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message } }),
     deleteReference: (recordId) => send({ name: 'deleteReference', recordId }),
     respond: (recordId, response) => send({ name: 'respond', recordId, response }),
     decline: (recordId) => send({ name: 'decline', recordId }),

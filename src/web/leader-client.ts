@@ -207,6 +207,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       if (!(await isLive(database, 'references', id))) return;
       await actions.deleteReference(id);
     },
+    editRequest: (id, input) => actions.editRequest(id, input),
     respond: (id, response) => actions.respond(id, response),
     decline: (id) => actions.decline(id),
     remind: (id) => actions.remind(id),

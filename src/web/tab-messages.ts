@@ -14,6 +14,7 @@ export type RawRow = { id: string } & Record<string, unknown>;
 /** Every action a follower may ask the writer to perform. */
 export type TabAction =
   | { name: 'requestReference'; input: ReferenceRequestInput; recordId: string }
+  | { name: 'editRequest'; recordId: string; input: ReferenceRequestInput }
   | { name: 'deleteReference'; recordId: string }
   | { name: 'respond'; recordId: string; response: string }
   | { name: 'decline'; recordId: string }

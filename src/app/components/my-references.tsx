@@ -8,6 +8,7 @@ import { NO_FILTER, UNTIL_DOWNLOADED, observeMyReferences, observeOutboxDeletion
 import type { ListFilter, OutboxDeletion, ReferenceView } from '../records';
 import { referencePath } from '../router';
 import { DeleteButton } from './delete-button';
+import { useEditRequest } from './edit-request';
 import { Link } from './link';
 import { DatesLine, StatusBadge, SyncNote } from './reference-bits';
 import { RemindButton } from './remind-button';
@@ -86,6 +87,7 @@ function keepFocusInList(kind: 'undoable' | 'final') {
 }
 
 function MyReferenceItemView({ client, reference, error }: ItemProps) {
+  const edit = useEditRequest(client, reference);
   return (
     <li className="reference">
       <div className="reference__head">
@@ -105,11 +107,12 @@ function MyReferenceItemView({ client, reference, error }: ItemProps) {
         </blockquote>
       ) : null}
       <SyncNote client={client} reference={reference} error={error} />
-      {/* More actions (Edit) join Remind and Delete here. */}
       <div className="reference__actions">
+        {edit.button}
         <RemindButton client={client} reference={reference} />
         <DeleteButton client={client} reference={reference} onDeleted={keepFocusInList} />
       </div>
+      {edit.form}
     </li>
   );
 }
