@@ -50,9 +50,9 @@ test('signing out wipes the local data, the queued pushes and the token', async 
   expect(await everythingStoredLocally(page)).toContain(marker);
   await context.unroute('**/api/sync/push');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toHaveCount(0);
 
   expect(await queuedRequests(page)).toBe(0);
   const stored = await everythingStoredLocally(page);
@@ -65,7 +65,7 @@ test('signing out wipes the local data, the queued pushes and the token', async 
   await signUp(page, newPerson('Sid Second'));
   await expect(myReferences(page)).toBeAttached();
   await expect(myReferences(page).getByRole('listitem')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
 
   // Signing in again brings the first user's data back from the server.

@@ -8,6 +8,8 @@
  * - Otherwise one counted failure: retry after 1 s, 5 s, 15 s, 60 s, then the
  *   outbox entries become 'failed' (still pushed by every later sync).
  * - A reconnect or the user's Retry starts the schedule from the beginning.
+ * - 429 → the server asked us to slow down: no failure of ours, so nothing is
+ *   counted; every trigger waits until its `Retry-After` has passed, then one run.
  */
 import { createBackoff, RETRY_DELAYS_MS, type Backoff } from './backoff';
 import { errorMessage, isSyncError, SyncErrorCode } from './errors';
@@ -19,6 +21,14 @@ import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } f
 import { createSingleFlight } from './single-flight';
 import type { SyncService } from './sync-service';
 import { createSyncStateStore, type SyncStateStore } from './sync-state';
+
+/** Waits when a 429 names no Retry-After, and the longest one we honour (a bad header must not park sync for a day). */
+export const RATE_LIMIT_DEFAULT_WAIT_MS = 30_000;
+export const RATE_LIMIT_MAX_WAIT_MS = 10 * 60_000;
+
+export function rateLimitWait(retryAfterMs: number | undefined): number {
+  return Math.min(Math.max(retryAfterMs ?? RATE_LIMIT_DEFAULT_WAIT_MS, 1_000), RATE_LIMIT_MAX_WAIT_MS);
+}
 
 export interface SyncEngineDeps {
   service: SyncService;
@@ -35,7 +45,7 @@ export interface SyncEngineDeps {
   realtimeDebounceMs?: number;
   /** How long stop() waits for a run in progress (default 3 s). */
   stopTimeoutMs?: number;
-  /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired'. */
+  /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired', 'rate-limited:<ms>', 'rate-limited-wait'. */
   trace?: (entry: string) => void;
 }
 
@@ -59,6 +69,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const state = createSyncStateStore({ online: network.getStatus().online });
   const backoff: Backoff = createBackoff(deps.retryDelays ?? RETRY_DELAYS_MS);
   let retryTimer: unknown = null;
+  // Set while a 429's Retry-After runs: only its own timer may start the next run.
+  let rateLimited = false;
   let stopped = false;
   // Whether the next run must ask the server for changes: every reason does but the
   // user's own write, whose run only pushes (it reaches the other screens sooner).
@@ -75,6 +87,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (stopped || state.getSnapshot().authExpired) return;
     if (!network.getStatus().online) {
       trace('offline-wait');
+      return;
+    }
+    if (rateLimited) {
+      // A run now would only be refused again; the Retry-After timer asks for one.
+      pullWanted = true;
+      trace('rate-limited-wait');
       return;
     }
     clearRetry();
@@ -101,6 +119,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       clearRetry();
       state.set({ authExpired: true });
       trace('auth-expired');
+      return;
+    }
+    if (isSyncError(error) && error.status === 429) {
+      const wait = rateLimitWait(error.retryAfterMs);
+      clearRetry();
+      rateLimited = true;
+      trace(`rate-limited:${wait}`);
+      retryTimer = timers.setTimeout(() => {
+        retryTimer = null;
+        rateLimited = false;
+        void flight.request();
+      }, wait);
       return;
     }
     // Nothing reached the server, or a proxy or the server says it is down for now (502-504):
@@ -182,7 +212,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async retryFailed() {
       await store.resetFailed();
       backoff.reset();
-      clearRetry();
+      if (!rateLimited) clearRetry();
       await request('manual');
     },
     notifyLocalWrite: () => scheduler.localWrite(),

@@ -53,6 +53,8 @@ export interface SyncServiceDeps {
   logger: Logger;
   /** Records per push request (default 1,000). */
   pushChunkSize?: number;
+  /** About the most bytes of JSON per push request (default PUSH_MAX_BYTES). */
+  pushMaxBytes?: number;
   /**
    * Entries per page, and so per local write, of a pull from 0 (default 5,000,
    * the most the server sends): one write of a whole large account holds the
@@ -80,21 +82,52 @@ function key(table: string, id: string) {
   return `${table}/${id}`;
 }
 
-/** Splits a change set into parts of at most `size` entries (created + updated + deleted). */
-export function chunkChanges(changes: ChangeSet, size: number): ChangeSet[] {
+/** UTF-8 length of a string, without an encoder (not every JS runtime the engine targets has TextEncoder). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair is one 4-byte character.
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * The server refuses a body over 5 MB; parts stay well under it (the envelope,
+ * headers and a row's JSON escaping are small next to the margin).
+ */
+export const PUSH_MAX_BYTES = 1_000_000;
+
+/**
+ * Splits a change set into parts of at most `size` entries (created + updated
+ * + deleted) and about `maxBytes` of JSON each. One entry bigger than
+ * `maxBytes` (no valid row is: the field limits keep a row under 100 KB) goes alone.
+ */
+export function chunkChanges(changes: ChangeSet, size: number, maxBytes = PUSH_MAX_BYTES): ChangeSet[] {
   const parts: ChangeSet[] = [];
   let part: ChangeSet = {};
   let n = 0;
+  let bytes = 0;
   const slot = (table: string) => (part[table] ??= { created: [], updated: [], deleted: [] });
   const add = (table: string, kind: 'created' | 'updated' | 'deleted', item: WireRow | string) => {
-    if (n === size) {
+    // A separating comma, and the table's envelope once per part.
+    const itemBytes = utf8Length(JSON.stringify(item)) + 1 + (part[table] ? 0 : utf8Length(table) + 48);
+    if (n === size || (n > 0 && bytes + itemBytes > maxBytes)) {
       parts.push(part);
       part = {};
       n = 0;
+      bytes = 0;
     }
     if (kind === 'deleted') slot(table).deleted.push(item as string);
     else slot(table)[kind].push(item as WireRow);
     n += 1;
+    bytes += itemBytes;
   };
   for (const [table, set] of Object.entries(changes)) {
     if (!set) continue;
@@ -123,6 +156,7 @@ export interface SyncService {
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { database, transport, store, clock, wall, logger } = deps;
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
+  const pushMaxBytes = deps.pushMaxBytes ?? PUSH_MAX_BYTES;
   const firstSyncPageSize = deps.firstSyncPageSize ?? 5_000;
 
   function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
@@ -213,9 +247,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (count === 0) return {};
         result.pushed = count;
         const rejected: Record<string, PushRejection[]> = {};
-        // Several requests for a big backlog (a body over 5 MB gets 413). A failure part-way
-        // fails the whole sync; the parts already sent are harmless to send again (idempotent).
-        for (const part of chunkChanges(wire, pushChunkSize)) {
+        // Several requests for a big backlog, by count and by bytes (a body over 5 MB gets 413).
+        // A failure part-way fails the whole sync; parts already sent are harmless to send again.
+        for (const part of chunkChanges(wire, pushChunkSize, pushMaxBytes)) {
           const response = await transport.push(part, lastPulledAt ?? null);
           if (response.serverTime !== undefined) clock.observeServerTime(response.serverTime);
           result.conflicts.push(...response.conflicts);

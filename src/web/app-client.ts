@@ -93,8 +93,19 @@ export interface AuthApi {
   refresh(session: Session): Promise<Session>;
   /** The session stored on this device, so a reload offline stays signed in. */
   restore(): Session | null;
-  /** Wipe this user's local data (database, service-worker queue, stored token). */
-  signOut(client: AppClient | null): Promise<void>;
+  /**
+   * Ends the session on the server (with `everywhere`, every session of the
+   * user) and wipes this user's local data (database, service-worker queue,
+   * stored token). Offline, the server hears of it when the network returns.
+   */
+  signOut(client: AppClient | null, options?: SignOutOptions): Promise<void>;
+  /** Sends sign-outs made offline; resolves once they settled (never rejects). */
+  flushSignOuts(): Promise<void>;
+}
+
+export interface SignOutOptions {
+  /** Sign out everywhere: every device's session of this user ends. */
+  everywhere?: boolean;
 }
 
 /** Errors from the API, thrown by AuthApi with the contract's code and message. */

@@ -50,10 +50,10 @@ export function TopBar({ client, sessions }: { client: AppClient; sessions: Sess
 function SignOutButton({ sessions }: { sessions: SessionStore }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  async function signOut() {
+  async function signOut(everywhere: boolean) {
     setBusy(true);
     try {
-      await sessions.signOut();
+      await sessions.signOut({ everywhere });
     } catch (failure) {
       setError(describeError(failure));
       setBusy(false);
@@ -61,8 +61,17 @@ function SignOutButton({ sessions }: { sessions: SessionStore }) {
   }
   return (
     <>
-      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut()}>
+      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut(false)}>
         Sign out
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={busy}
+        title="Ends your session on every device, this one included"
+        onClick={() => void signOut(true)}
+      >
+        Sign out everywhere
       </button>
       {error ? (
         <span className="form-error" role="alert">
