@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { useCounts } from '../hooks/use-counts';
 import { useRoute } from '../hooks/use-router';
 import type { SessionStore } from '../session-store';
 import { describeError } from '../validation';
 import { Link } from './link';
+import { SignOutGuard } from './sign-out-guard';
 import { SyncIndicator } from './sync-indicator';
 
 /**
@@ -40,16 +41,24 @@ export function TopBar({ client, sessions }: { client: AppClient; sessions: Sess
         <SyncIndicator client={client} />
         <div className="topbar__user">
           <span className="topbar__name">{session.user.name}</span>
-          <SignOutButton sessions={sessions} />
+          <SignOutButton client={client} sessions={sessions} />
         </div>
       </div>
     </header>
   );
 }
 
-function SignOutButton({ sessions }: { sessions: SessionStore }) {
+function SignOutButton({ client, sessions }: { client: AppClient; sessions: SessionStore }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // With unsynced work, a sign-out asks first (sign-out-guard.tsx).
+  const [guarding, setGuarding] = useState<{ everywhere: boolean } | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
+  function ask(everywhere: boolean, button: HTMLButtonElement) {
+    if (client.state.getSnapshot().pendingCount === 0) return void signOut(everywhere);
+    opener.current = button;
+    setGuarding({ everywhere });
+  }
   async function signOut(everywhere: boolean) {
     setBusy(true);
     try {
@@ -61,7 +70,7 @@ function SignOutButton({ sessions }: { sessions: SessionStore }) {
   }
   return (
     <>
-      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut(false)}>
+      <button type="button" className="button button--small" disabled={busy} onClick={(event) => ask(false, event.currentTarget)}>
         Sign out
       </button>
       <button
@@ -69,7 +78,7 @@ function SignOutButton({ sessions }: { sessions: SessionStore }) {
         className="button button--small"
         disabled={busy}
         title="Ends your session on every device, this one included"
-        onClick={() => void signOut(true)}
+        onClick={(event) => ask(true, event.currentTarget)}
       >
         Sign out everywhere
       </button>
@@ -77,6 +86,20 @@ function SignOutButton({ sessions }: { sessions: SessionStore }) {
         <span className="form-error" role="alert">
           {error}
         </span>
+      ) : null}
+      {guarding ? (
+        <SignOutGuard
+          client={client}
+          everywhere={guarding.everywhere}
+          onSignOut={() => {
+            setGuarding(null);
+            void signOut(guarding.everywhere);
+          }}
+          onCancel={() => {
+            setGuarding(null);
+            opener.current?.focus();
+          }}
+        />
       ) : null}
     </>
   );
