@@ -12,10 +12,11 @@
  *   counted; every trigger waits until its `Retry-After` has passed, then one run.
  */
 import { createBackoff, RETRY_DELAYS_MS, type Backoff } from './backoff';
+import { syncErrorReason } from './error-reason';
 import { errorMessage, isSyncError, SyncErrorCode } from './errors';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';
-import type { Logger, NetworkStatus, Realtime, Timers } from './ports';
+import type { Logger, NetworkStatus, Realtime, Timers, WallClock } from './ports';
 import { connectRealtime, isAlreadyLocal } from './realtime-apply';
 import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } from './scheduler';
 import { createSingleFlight } from './single-flight';
@@ -37,6 +38,8 @@ export interface SyncEngineDeps {
   network: NetworkStatus;
   timers: Timers;
   logger: Logger;
+  /** The wall clock for the times the health view shows (default: the hybrid clock's). */
+  wall?: WallClock;
   realtime?: Realtime;
   lifecycle?: AppLifecycle;
   retryDelays?: readonly number[];
@@ -66,6 +69,7 @@ export interface SyncEngine {
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { service, store, network, timers, logger } = deps;
   const trace = deps.trace ?? (() => {});
+  const wall = deps.wall ?? (() => deps.clock.now());
   const state = createSyncStateStore({ online: network.getStatus().online });
   const backoff: Backoff = createBackoff(deps.retryDelays ?? RETRY_DELAYS_MS);
   let retryTimer: unknown = null;
@@ -102,7 +106,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     try {
       await service.run({ pull });
       backoff.reset();
-      state.set({ lastError: null });
+      state.set({ lastError: null, lastSuccessAt: wall() });
     } catch (error) {
       pullWanted = true;
       await onFailure(error);
@@ -114,7 +118,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function onFailure(error: unknown) {
     const message = errorMessage(error);
     logger.warn('sync failed', error);
-    state.set({ lastError: message });
+    state.set({ lastError: message, lastFailure: { at: wall(), reason: syncErrorReason(error), message } });
     if (isSyncError(error) && error.code === SyncErrorCode.unauthorized) {
       clearRetry();
       state.set({ authExpired: true });

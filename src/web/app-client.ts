@@ -45,6 +45,10 @@ export interface SyncState {
   /** Outbox entries that used up their retries. */
   failedCount: number;
   lastError: string | null;
+  /** When the last sync succeeded (since this client started). */
+  lastSuccessAt: number | null;
+  /** The last failed sync, kept after later successes: when, why in a few words, and the error's message. */
+  lastFailure: { at: number; reason: string; message: string } | null;
   /** Set while the first sync on this device runs. */
   initialSync: { received: number; total: number | null } | null;
   /** The server refused the token: the user must sign in again; local data is kept. */

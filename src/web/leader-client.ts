@@ -160,6 +160,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     network,
     timers,
     logger,
+    wall,
     ...(realtime ? { realtime } : {}),
     ...(lifecycle ? { lifecycle } : {}),
     // A user's write or another device's change syncs at once: the engine's single flight
