@@ -13,26 +13,23 @@
  *   losing value: a follow-up pull runs at once. If that pull does not carry
  *   the record (the winning write predates our cursor), the next pull starts
  *   from 0 so the server's version comes back through the same merge path.
- * - Every conflict is appended to a bounded log in sync_metadata.
+ * - Every write of ours that lost (a column the server kept its own value of,
+ *   or local changes a pulled deletion removed) goes to the conflict log
+ *   (conflict-log.ts), so the user can see it and restore it.
  * - Pulled rows are server state: they arrive as sync_status 'synced'.
  */
-import type { Database } from '@nozbe/watermelondb';
+import { Q, type Database } from '@nozbe/watermelondb';
 import type { DirtyRaw } from '@nozbe/watermelondb/RawRecord';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
 import { isSyncedTable } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
-import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
+import { appendToConflictLog, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from './conflict-log';
+import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
 import { SyncError, SyncErrorCode } from './errors';
 import { countChanges, pullAllPages } from './pull-pages';
 import { resolvePulled, type Raw } from './resolve-pulled';
 import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
-
-export const CONFLICT_LOG_LIMIT = 200;
-
-export interface ConflictLogEntry extends PushConflict {
-  at: number;
-}
 
 export interface SyncRunResult {
   pulled: number;
@@ -63,6 +60,8 @@ export interface SyncServiceDeps {
    * (50,000 records: 4.2 s in pages of 2,000, 2.8 s in pages of 5,000).
    */
   firstSyncPageSize?: number;
+  /** This device's user: the conflict log says whether a winning write came from another of their devices or another user. */
+  userId?: () => string;
   /** Progress of a pull from 0 (the first sync on this device). */
   onInitialProgress?: (progress: { received: number; total: number | null } | null) => void;
 }
@@ -180,6 +179,45 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return out as SyncDatabaseChangeSet;
   }
 
+  // What this run pushed (table/id -> the columns it meant to change) and the losses it found.
+  let pushedThisRun = new Map<string, { table: string; id: string; values: Record<string, unknown> }>();
+  let lossesThisRun: ConflictEntry[] = [];
+  const lossContext = () => ({ at: wall(), self: deps.userId?.() ?? null });
+
+  function notePushed(changes: SyncDatabaseChangeSet) {
+    for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
+      if (!isSyncedTable(table)) continue;
+      for (const raw of [...set.created, ...set.updated]) {
+        const values = pushedColumns(table, raw as Raw);
+        if (values) pushedThisRun.set(key(table, String(raw.id)), { table, id: String(raw.id), values });
+      }
+    }
+  }
+
+  /** Records with local changes that this pull deletes: WatermelonDB lets the deletion win, so ours lost. */
+  async function notePulledDeletions(changes: ChangeSet) {
+    for (const [table, set] of Object.entries(changes)) {
+      if (!set?.deleted.length || !isSyncedTable(table)) continue;
+      const local = await database.get(table).query(Q.where('id', Q.oneOf(set.deleted))).fetch();
+      for (const record of local) {
+        const loss = lossByPulledDeletion(table, record._raw as unknown as Raw, lossContext());
+        if (loss) lossesThisRun.push(loss);
+      }
+    }
+  }
+
+  /** After the pulls that follow a push the server partly refused: which of our columns now hold its value. */
+  async function notePushLosses(lost: PushConflict[]) {
+    const ctx = lossContext();
+    for (const conflict of lost) {
+      const pushed = pushedThisRun.get(key(conflict.table, conflict.id));
+      if (!pushed) continue;
+      const found = await database.get(conflict.table).query(Q.where('id', conflict.id)).fetch();
+      const now = found[0] ? (found[0]._raw as unknown as Raw) : null;
+      lossesThisRun.push(...lossesAfterPush(conflict.table, conflict.id, pushed.values, now, ctx));
+    }
+  }
+
   function toWire(changes: SyncDatabaseChangeSet): { wire: ChangeSet; count: number } {
     const wire: ChangeSet = {};
     let count = 0;
@@ -234,17 +272,20 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             pagingState = p;
             prefetch(page.timestamp);
           }
+          await notePulledDeletions(page.changes);
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
         const pulled = await pullAllPages(transport, since, (page) => {
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
         });
         result.pulled = pulled.received;
+        await notePulledDeletions(pulled.changes);
         return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };
       },
       pushChanges: async ({ changes, lastPulledAt }): Promise<SyncPushResult> => {
         const { wire, count } = toWire(changes);
         if (count === 0) return {};
+        notePushed(changes);
         result.pushed = count;
         const rejected: Record<string, PushRejection[]> = {};
         // Several requests for a big backlog, by count and by bytes (a body over 5 MB gets 413).
@@ -315,20 +356,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
   }
 
-  async function appendConflicts(conflicts: PushConflict[]) {
-    if (!conflicts.length) return;
-    const previous = await store.getMeta(META_CONFLICT_LOG);
-    let log: ConflictLogEntry[] = [];
-    try {
-      log = previous ? (JSON.parse(previous) as ConflictLogEntry[]) : [];
-    } catch {
-      log = [];
-    }
-    const at = wall();
-    log.push(...conflicts.map((c) => ({ ...c, at })));
-    await store.setMeta(META_CONFLICT_LOG, JSON.stringify(log.slice(-CONFLICT_LOG_LIMIT)));
-  }
-
   let savedOffset: number | null = null;
   async function saveClockOffset() {
     const offset = clock.offset();
@@ -344,6 +371,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   return {
     async run(options: SyncRunOptions = {}) {
+      pushedThisRun = new Map();
+      lossesThisRun = [];
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
       const first = await pullThrough(recovery, options.pull === false);
       if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
@@ -354,14 +383,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
         fullPull: first.fullPull,
       };
-      await appendConflicts(first.conflicts);
       const lost = first.conflicts.filter((c) => c.winner === 'server');
       if (lost.length) {
         logger.debug('sync: push lost conflicts, pulling again', lost);
         const follow = await pullThrough(false);
         total.pulled += follow.pulled;
         total.pushed += follow.pushed;
-        await appendConflicts(follow.conflicts);
         const missing = lost.filter((c) => !follow.pulledIds.has(key(c.table, c.id)));
         if (missing.length) {
           // The winning write is older than our cursor: re-read everything once.
@@ -370,6 +397,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           total.fullPull = true;
         }
       }
+      await notePushLosses(lost);
+      await appendToConflictLog(store, lossesThisRun);
       await saveClockOffset();
       // What the server acknowledged is safe there even if this device cannot store it
       // (storage full: the binding has told the user); the sync itself did succeed.

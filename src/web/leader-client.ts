@@ -151,6 +151,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     wall,
     persistence,
     logger,
+    userId: () => current.user.id,
     onInitialProgress: (initialSync) => engine.state.set({ initialSync }),
   });
   const engine = createSyncEngine({
