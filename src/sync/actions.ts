@@ -9,7 +9,7 @@
  * lowercased, text trimmed) so the pulled copy equals the local one.
  */
 import { isValidEmail } from '../shared/protocol/constants';
-import { LIMITS, normalizeEmail } from '../shared/schema';
+import { DATA_COLUMNS, LIMITS, normalizeEmail, type SyncedTable } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';
 import type { Persistence } from './ports';
@@ -147,6 +147,17 @@ export function createActions(deps: ActionsDeps) {
         at,
         values: { status: 'declined', response: null, responded_at: at },
       });
+    },
+    /**
+     * `Restore mine`: writes a value of ours that lost back as a new write
+     * (a later stamp, so it wins the merge unless the server refuses it).
+     */
+    async restoreValue(table: SyncedTable, id: string, column: string, value: string | number | boolean | null): Promise<void> {
+      if (!(DATA_COLUMNS[table] as readonly string[]).includes(column) || column === 'user_id') {
+        throw new ValidationError(column, 'This value cannot be restored.');
+      }
+      if (!(await store.read(table, id))) throw new ValidationError(column, 'This record no longer exists, so its value cannot be restored.');
+      await commit({ table, operation: 'update', id, at: clock.now(), values: { [column]: value } });
     },
     async updateName(name: string): Promise<void> {
       const value = required('Name', name, LIMITS.name);

@@ -76,6 +76,8 @@ export interface AppClient {
   decline(id: string): Promise<void>;
   /** Asks for a reminder to the referee (mailed by the server once this syncs, 24 h after the last). */
   remind(id: string): Promise<void>;
+  /** `Restore mine`: writes this device's losing value of a conflict-log entry (by its key) again, as a new write. */
+  restoreConflict(key: string): Promise<void>;
   /** Drop a local change the server rejected and take the server's version back. */
   discardLocalChange(table: 'users' | 'references', id: string): Promise<void>;
   /** Replace the token after signing in again (see SyncState.authExpired). */

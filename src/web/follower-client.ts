@@ -178,6 +178,7 @@ export function createFollowerClient(deps: FollowerDeps): FollowerClient {
     respond: (recordId, response) => send({ name: 'respond', recordId, response }),
     decline: (recordId) => send({ name: 'decline', recordId }),
     remind: (recordId) => send({ name: 'remind', recordId }),
+    restoreConflict: (key) => send({ name: 'restoreConflict', key }),
     discardLocalChange: (table, recordId) => send({ name: 'discardLocalChange', table, recordId }),
     renewSession(next: Session) {
       if (next.user.id !== current.user.id) throw new Error('renewSession: a different user must sign out first');

@@ -38,6 +38,8 @@ export function perform(client: LeaderClient, action: TabAction): Promise<void> 
       return client.decline(action.recordId);
     case 'remind':
       return client.remind(action.recordId);
+    case 'restoreConflict':
+      return client.restoreConflict(action.key);
     case 'discardLocalChange':
       return client.discardLocalChange(action.table, action.recordId);
   }

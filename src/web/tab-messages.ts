@@ -19,6 +19,7 @@ export type TabAction =
   | { name: 'respond'; recordId: string; response: string }
   | { name: 'decline'; recordId: string }
   | { name: 'remind'; recordId: string }
+  | { name: 'restoreConflict'; key: string }
   | { name: 'discardLocalChange'; table: 'users' | 'references'; recordId: string };
 
 /** An error as it crosses postMessage: the prototype is lost, so callers match on `name`. */

@@ -17,6 +17,7 @@ import { VerifyEmailNotice } from './verify-email';
 import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices';
 import { TopBar } from './top-bar';
 import { UndoNotice } from './undo-notice';
+import { ConflictsView } from './views/conflicts-view';
 import { HealthView } from './views/health-view';
 import { InboxView } from './views/inbox-view';
 import { Landing } from './views/landing';
@@ -85,6 +86,8 @@ function CurrentView({ client }: { client: AppClient }) {
       return <ReferenceView key={route.id} client={client} id={route.id} />;
     case 'health':
       return <HealthView client={client} />;
+    case 'conflicts':
+      return <ConflictsView client={client} />;
     default:
       return <NotFoundView />;
   }
