@@ -17,7 +17,7 @@ import type { Logger, NetworkStatus, Realtime, Timers } from './ports';
 import { connectRealtime, isAlreadyLocal } from './realtime-apply';
 import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } from './scheduler';
 import { createSingleFlight } from './single-flight';
-import type { SyncService } from './sync-service';
+import type { SyncService } from './watermelon/sync-service';
 import { createSyncStateStore, type SyncStateStore } from './sync-state';
 
 export interface SyncEngineDeps {

@@ -43,7 +43,7 @@ describe('pullAllPages', () => {
 
 describe('chunkChanges', () => {
   it('splits a push into parts of at most n entries, keeping every entry once', async () => {
-    const { chunkChanges } = await import('./sync-service');
+    const { chunkChanges } = await import('./watermelon/sync-service');
     const parts = chunkChanges(
       {
         users: { created: [], updated: [{ id: 'u' }], deleted: [] },

@@ -14,7 +14,7 @@
  * Records marked deleted are removed: nothing on a follower syncs them.
  */
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { prepareSilentUpdate } from '../sync/outbox';
+import { prepareSilentUpdate } from '../sync/watermelon/watermelon-store';
 import type { RawRow } from './tab-messages';
 
 /** Every table of the schema; the follower's copy holds all of them. */

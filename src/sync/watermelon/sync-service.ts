@@ -20,12 +20,12 @@ import type { Database } from '@nozbe/watermelondb';
 import type { DirtyRaw } from '@nozbe/watermelondb/RawRecord';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
-import { isSyncedTable } from '../shared/schema';
-import type { HybridClock } from './hybrid-clock';
-import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
-import { SyncError, SyncErrorCode } from './errors';
-import { countChanges, pullAllPages } from './pull-pages';
-import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
+import { isSyncedTable } from '../../shared/schema';
+import type { HybridClock } from '../hybrid-clock';
+import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from '../local-store';
+import { SyncError, SyncErrorCode } from '../errors';
+import { countChanges, pullAllPages } from '../pull-pages';
+import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
 
 export const CONFLICT_LOG_LIMIT = 200;
 

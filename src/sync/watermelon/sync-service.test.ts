@@ -4,13 +4,13 @@
  */
 import type { Database, Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { META_CONFLICT_LOG } from '../sync/local-store';
-import { createWatermelonStore } from '../sync/outbox';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { FakeServer } from '../sync/testing/fake-server';
+import { createActions } from '../actions';
+import { createHybridClock } from '../hybrid-clock';
+import { META_CONFLICT_LOG } from '../local-store';
+import { createWatermelonStore } from './watermelon-store';
+import { silentLogger } from '../ports';
+import { createSyncService } from './sync-service';
+import { FakeServer } from '../testing/fake-server';
 import { memoryDatabase, noPersistence } from './testing/memory-database';
 
 function setup(server = new FakeServer(), userId = 'u1') {

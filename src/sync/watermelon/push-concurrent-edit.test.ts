@@ -5,12 +5,12 @@
  */
 import type { Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/outbox';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { FakeServer } from '../sync/testing/fake-server';
+import { createActions } from '../actions';
+import { createHybridClock } from '../hybrid-clock';
+import { createWatermelonStore } from './watermelon-store';
+import { silentLogger } from '../ports';
+import { createSyncService } from './sync-service';
+import { FakeServer } from '../testing/fake-server';
 import { memoryDatabase, noPersistence } from './testing/memory-database';
 
 describe('push with a concurrent local edit', () => {
