@@ -82,3 +82,26 @@ export async function grantPeriodicSync(context: BrowserContext, page: Page, ori
     ...(targetInfo.browserContextId ? { browserContextId: targetInfo.browserContextId } : {}),
   });
 }
+
+/** The token the service worker reads (IndexedDB aideepref.worker-session), or null. */
+export async function workerSessionToken(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((db) => db.name);
+    if (!names.includes('aideepref.worker-session')) return null;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('aideepref.worker-session');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('session')) return null;
+      return await new Promise<string | null>((resolve, reject) => {
+        const get = db.transaction('session', 'readonly').objectStore('session').get('current');
+        get.onsuccess = () => resolve((get.result as { token?: string } | undefined)?.token ?? null);
+        get.onerror = () => reject(get.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}

@@ -6,8 +6,8 @@
  */
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { countPushes, registeredSyncTags, serverReferences, serviceWorkerHandle, sessionToken } from './background-sync';
-import { itemWith, myReferences, newPerson, requestReference, signUp, syncStatus, waitForServiceWorker } from './helpers';
+import { PERIODIC_TAG, countPushes, grantPeriodicSync, registeredSyncTags, serverReferences, serviceWorkerHandle, sessionToken } from './background-sync';
+import { itemWith, myReferences, newPerson, onNewDevice, requestReference, requestsForMe, signUp, syncStatus, waitForServiceWorker } from './helpers';
 
 async function offlineWriteThenCloseEveryTab(context: BrowserContext, page: Page, refereeName: string): Promise<{ token: string; blank: Page }> {
   await waitForServiceWorker(page);
@@ -66,5 +66,87 @@ test('offline write, every tab closed: Chromium fires the sync by itself when th
   await context.setOffline(false);
   await expect.poll(async () => (await serverReferences(request, baseURL!, token)).map((r) => r.referee_name), { timeout: 30_000 }).toContain('Fired Referee');
   await expect.poll(() => registeredSyncTags(context)).not.toContain('aideepref-outbox');
+  await context.close();
+});
+
+test('a tab holds the writer lock: the worker asks it to sync instead of opening a second writer, and nothing is lost or overwritten', async ({ browser, baseURL, request }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+  });
+  await signUp(page, newPerson('Hal Holder'));
+  await waitForServiceWorker(page);
+  await expect(syncStatus(page)).toHaveText('Synced');
+  const origin = new URL(page.url()).origin;
+  const token = await sessionToken(page);
+  await page.evaluate(() => {
+    const w = window as unknown as { __asked: number };
+    w.__asked = 0;
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
+      if (event.data?.type === 'SYNC_NOW' && event.ports.length === 1) w.__asked += 1;
+    });
+  });
+  const worker = await serviceWorkerHandle(context, page, origin);
+
+  await context.setOffline(true);
+  await requestReference(page, { name: 'Held Referee', email: 'held@example.com' });
+  await expect(syncStatus(page)).toHaveText('Offline - 1 unsynced');
+  await context.setOffline(false);
+  await worker.dispatchSync();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBeGreaterThan(0);
+  await expect.poll(async () => (await serverReferences(request, baseURL!, token)).map((r) => r.referee_name), { timeout: 30_000 }).toContain('Held Referee');
+  await expect(syncStatus(page)).toHaveText('Synced');
+
+  // The tab kept writing the whole time: a second write, a reload, and both are there.
+  await requestReference(page, { name: 'After Referee', email: 'after@example.com' });
+  await expect(syncStatus(page)).toHaveText('Synced');
+  await page.reload();
+  await expect(myReferences(page).getByRole('listitem')).toHaveCount(2);
+  expect(warnings.filter((text) => /saved over|overwrote/.test(text))).toEqual([]);
+  await context.close();
+});
+
+test('periodic sync with every tab closed pulls another user\'s change; reopened offline the app shows it', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/');
+  const origin = new URL(page.url()).origin;
+  await grantPeriodicSync(context, page, origin);
+  const referee = newPerson('Pia Periodic');
+  await signUp(page, referee);
+  await waitForServiceWorker(page);
+  await page.reload(); // registers again, now with the permission granted
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { periodicSync?: { getTags(): Promise<string[]> } };
+        return registration.periodicSync ? await registration.periodicSync.getTags() : ['unsupported'];
+      }),
+    )
+    .toContain(PERIODIC_TAG);
+  await expect(syncStatus(page)).toHaveText('Synced');
+  const blank = await context.newPage();
+  await page.close();
+
+  // Another user asks this referee for a reference while their app is closed.
+  const { context: other, page: candidate } = await onNewDevice(browser, newPerson('Carl Candidate'));
+  await requestReference(candidate, { name: referee.name, email: referee.email }, 'Pulled while the app was closed');
+  await expect(syncStatus(candidate)).toHaveText('Synced');
+  await other.close();
+
+  const worker = await serviceWorkerHandle(context, blank, origin);
+  const pulls: string[] = [];
+  context.on('requestfinished', (req) => {
+    if (new URL(req.url()).pathname === '/api/sync/pull') pulls.push(req.url());
+  });
+  await worker.dispatchPeriodicSync();
+  await expect.poll(() => pulls.length, { timeout: 20_000 }).toBeGreaterThan(0);
+
+  await context.setOffline(true);
+  const offline = await context.newPage();
+  await offline.goto('/inbox');
+  await expect(itemWith(requestsForMe(offline), 'Carl Candidate')).toBeVisible({ timeout: 20_000 });
   await context.close();
 });
