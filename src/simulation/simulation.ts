@@ -61,6 +61,7 @@ export interface Figures {
     clockSkewChanges: number;
     autosaves: number;
     timeJumps: number;
+    closedWorkerSyncs: number;
   };
   maxSkewMinutes: number;
   pushesCommitted: number;
@@ -157,6 +158,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       clockSkewChanges: 0,
       autosaves: 0,
       timeJumps: 0,
+      closedWorkerSyncs: 0,
     },
     maxSkewMinutes: 0,
     pushesCommitted: 0,
@@ -484,10 +486,17 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         network: device.online ? 2 : 6,
         skew: 1,
         kill: 2,
+        worker: 2,
         autosave: 2,
         verify: users.some((u) => !u.email_verified) ? 1 : 0,
       });
       if (!device.live) await device.open();
+      // The app is closed while its worker syncs: what the person does waits for the next open.
+      if (device.live!.background && !['deliver', 'time', 'network', 'skew', 'verify'].includes(choice)) {
+        trace.push(`closed ${device.id}: ${choice} waits`);
+        await settle();
+        continue;
+      }
       switch (choice) {
         case 'deliver':
           await deliver(rng.int(net.queue.length), true);
@@ -531,6 +540,13 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         case 'kill':
           await kill(device);
           break;
+        case 'worker':
+          // Every tab closed (what was written is saved: each action awaits it), then the worker's sync event.
+          figures.faults.closedWorkerSyncs += 1;
+          trace.push(`closed-worker-sync ${device.id}`);
+          device.kill();
+          await withTimeout(`worker sync of ${device.id}`, device.open({ background: true }));
+          break;
         case 'verify':
           await verify(rng.pick(users.filter((u) => !u.email_verified)));
           break;
@@ -548,6 +564,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     // Everyone proves their email in the end, so everything addressed reaches its referee.
     for (const user of users) await verify(user);
     for (const device of devices) {
+      // A worker run still going: the app opens and takes over (the browser may stop a worker at any time).
+      if (device.live?.background) device.kill();
       if (!device.live) await device.open();
       device.setOnline(true);
     }
