@@ -25,6 +25,7 @@ describe('seeded simulation: real engines on WatermelonDB against the real serve
     expect(f.requestLostBeforeCommit + f.responseLostAfterCommit).toBeGreaterThan(0);
     expect(f.killedMidSync).toBeGreaterThan(0);
     expect(f.wentOffline).toBeGreaterThan(0);
+    expect(f.closedWorkerSyncs).toBeGreaterThan(0);
     expect(result.figures.maxSkewMinutes).toBeGreaterThan(0);
     // And the trust rules: users verified during the run, and the server refused what they forbid.
     expect(result.figures.verifications).toBeGreaterThan(0);

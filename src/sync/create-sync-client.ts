@@ -23,7 +23,7 @@ import { silentLogger } from './ports';
 import type { AppLifecycle } from './scheduler';
 import type { SyncStateStore } from './sync-state';
 import { recordExists, recordIsLive } from './watermelon/records';
-import { createSyncService, type SyncRunResult } from './watermelon/sync-service';
+import { createSyncService, type SyncRunResult, type SyncService } from './watermelon/sync-service';
 import { createWatermelonStore } from './watermelon/watermelon-store';
 
 /**
@@ -82,6 +82,8 @@ export interface SyncClient {
   readonly store: LocalStore;
   readonly clock: HybridClock;
   readonly engine: SyncEngine;
+  /** One sync run as the engine calls it (tests drive it directly). */
+  readonly service: SyncService;
   readonly actions: Actions;
   readonly state: SyncStateStore;
   readonly persistence: Persistence;
@@ -165,6 +167,7 @@ export async function createSyncClient(ports: SyncClientPorts, options: SyncClie
     store,
     clock,
     engine,
+    service,
     actions,
     persistence,
     state: engine.state,
