@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { codeIn, waitForMail, type ReceivedMail } from '../src/server/test-support/mailbox';
+import { codeIn, waitForMail, type ReceivedMail } from '../tools/test-support/mailbox';
 
 export interface Person {
   name: string;

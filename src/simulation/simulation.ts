@@ -15,8 +15,8 @@
  * checks.ts compares devices, server and the independent oracle.
  */
 import { setGenerator } from '@nozbe/watermelondb/utils/common/randomId';
-import { request, startServer, type TestServer } from '../server/test-support/harness';
-import { codeIn, waitForMail } from '../server/test-support/mailbox';
+import { request, startServer, type TestServer } from '../../tools/test-support/harness';
+import { codeIn, waitForMail } from '../../tools/test-support/mailbox';
 import type { ChangeEvent } from '../server/replication/events';
 import type { RealtimeEvent } from '../sync/ports';
 import { runChecks } from './checks';

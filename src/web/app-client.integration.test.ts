@@ -4,8 +4,8 @@
  */
 import type { Model } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../server/test-support/client';
-import { startServer, uniqueSuffix, type TestServer } from '../server/test-support/harness';
+import { TestClient } from '../../tools/test-support/client';
+import { startServer, uniqueSuffix, type TestServer } from '../../tools/test-support/harness';
 import { createNetworkStatus, type NetworkStatusCore } from '../sync/network-status';
 import type { AppClient, Session } from './app-client';
 import { createAuth, type KeyValueStorage } from './auth';

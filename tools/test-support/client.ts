@@ -1,5 +1,5 @@
 /** A typed test client of the sync API, with builders for pushed records. */
-import type { AuthResponse, PullResponse, PushResponse, UserResponse } from '../../shared/protocol';
+import type { AuthResponse, PullResponse, PushResponse, UserResponse } from '../../src/shared/protocol';
 import { request, uniqueSuffix, type Response } from './harness';
 import { codeIn, waitForMail } from './mailbox';
 
