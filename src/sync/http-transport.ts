@@ -93,7 +93,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     async pull(since, limit): Promise<PullResponse> {
       const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' });
       const data = parse((await schemas()).PullResponseSchema, body, 'pull');
-      const result: PullResponse = { changes: data.changes as unknown as ChangeSet, timestamp: data.timestamp };
+      const result: PullResponse = { changes: data.changes, timestamp: data.timestamp };
       if (data.more) {
         result.more = true;
         const remaining = Number(response.headers.get(REMAINING_HEADER) ?? NaN);
