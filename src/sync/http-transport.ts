@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
 import { SyncError, SyncErrorCode } from './errors';
 import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
-import type { ChangeSet, PullResponse, PushResponse, Timers, Transport } from './ports';
+import type { PullResponse, PushResponse, Timers, Transport } from './ports';
 import { loadProtocolSchemas, type LoadSchemas } from './protocol-schemas';
 
 export interface HttpTransportOptions {
