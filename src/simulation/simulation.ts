@@ -100,7 +100,7 @@ export interface SimResult {
   trace: string[];
 }
 
-export function replayCommand(seed: number, steps: number): string {
+function replayCommand(seed: number, steps: number): string {
   return `SIM_SEED=${seed} SIM_STEPS=${steps} SIM_ROUNDS=1 npm run test:soak`;
 }
 

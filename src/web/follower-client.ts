@@ -24,7 +24,7 @@ import type { TabChannel } from './tab-channel';
 import { fromWireError, type TabAction, type TabEnvelope } from './tab-messages';
 
 /** How long to wait for a snapshot before asking again (a writer may be starting or gone). */
-export const SNAPSHOT_RETRY_MS = 2_000;
+const SNAPSHOT_RETRY_MS = 2_000;
 
 export interface FollowerDeps {
   session: Session;

@@ -18,7 +18,7 @@ import { prepareSilentUpdate } from '../sync/watermelon/watermelon-store';
 import type { RawRow } from './tab-messages';
 
 /** Every table of the schema; the follower's copy holds all of them. */
-export const MIRRORED_TABLES = ['users', 'references', 'sync_queue', 'sync_metadata'] as const;
+const MIRRORED_TABLES = ['users', 'references', 'sync_queue', 'sync_metadata'] as const;
 
 export interface RowChanges {
   table: string;

@@ -7,7 +7,7 @@
  */
 import type { Session } from '../sync/session-client';
 
-export const WORKER_SESSION_DB = 'aideepref.worker-session';
+const WORKER_SESSION_DB = 'aideepref.worker-session';
 const STORE = 'session';
 const KEY = 'current';
 

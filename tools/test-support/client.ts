@@ -17,7 +17,7 @@ export interface ServerAddress {
   mailDir?: string;
 }
 
-export const TEST_PASSWORD = 'password-123';
+const TEST_PASSWORD = 'password-123';
 
 export type RawRecord = Record<string, unknown> & { id: string };
 export type PushChanges = Record<string, { created?: RawRecord[]; updated?: RawRecord[]; deleted?: string[] } | undefined>;
@@ -97,7 +97,7 @@ export function acceptedNew(...records: { id: string }[]): PushResponse {
 }
 
 let counter = 0;
-export function newRecordId(): string {
+function newRecordId(): string {
   counter += 1;
   return `r${uniqueSuffix()}${counter}`;
 }

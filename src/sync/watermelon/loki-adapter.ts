@@ -8,7 +8,7 @@ import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
 import { migrations, modelClasses, schema } from '../../db';
 import { silentLogger, type Logger } from '../ports';
 
-export const DB_NAME_PREFIX = 'aideepref-';
+const DB_NAME_PREFIX = 'aideepref-';
 
 export function dbNameFor(userId: string): string {
   return `${DB_NAME_PREFIX}${userId}`;
@@ -24,7 +24,7 @@ export interface LokiHooks {
   onSaveError?: (error: Error) => void;
 }
 
-export function createLokiAdapter(dbName: string, hooks: LokiHooks = {}, logger: Logger = silentLogger): LokiJSAdapter {
+function createLokiAdapter(dbName: string, hooks: LokiHooks = {}, logger: Logger = silentLogger): LokiJSAdapter {
   return new LokiJSAdapter({
     schema,
     migrations,
