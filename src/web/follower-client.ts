@@ -18,8 +18,8 @@ import type { Database } from '@nozbe/watermelondb';
 import type { Logger, Timers } from '../sync/ports';
 import { createSyncStateStore } from '../sync/sync-state';
 import type { AppClient, ReferenceRequestInput, Session } from './app-client';
-import { randomId } from './random-id';
-import { applyRows, applySnapshot } from './record-feed';
+import { randomId } from '../sync/watermelon/random-id';
+import { applyRows, applySnapshot } from '../sync/watermelon/record-feed';
 import type { TabChannel } from './tab-channel';
 import { fromWireError, type TabAction, type TabEnvelope } from './tab-messages';
 

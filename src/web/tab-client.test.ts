@@ -17,7 +17,7 @@ import { browserTimers } from './browser-timers';
 import { createDatabase, dbNameFor } from '../sync/watermelon/loki-adapter';
 import { openLeaderClient, type LeaderClient } from './leader-client';
 import { closeLoki } from '../sync/watermelon/loki-persistence';
-import { createMirrorDatabase } from './mirror-database';
+import { createMirrorDatabase } from '../sync/watermelon/mirror-database';
 import { createTabChannel, type ChannelLike } from './tab-channel';
 import { createTabClient, type TabClient } from './tab-client';
 import { FakeLocks } from './testing/fake-locks';
