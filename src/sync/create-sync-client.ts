@@ -129,6 +129,7 @@ export async function createSyncClient(ports: SyncClientPorts, options: SyncClie
     wall,
     persistence,
     logger,
+    userId: options.userId,
     onInitialProgress: (initialSync) => engine.state.set({ initialSync }),
   });
   const engine = createSyncEngine({
@@ -138,6 +139,7 @@ export async function createSyncClient(ports: SyncClientPorts, options: SyncClie
     network,
     timers,
     logger,
+    wall,
     ...(ports.realtime ? { realtime: ports.realtime } : {}),
     ...(ports.lifecycle ? { lifecycle: ports.lifecycle } : {}),
     ...(options.trace ? { trace: options.trace } : {}),

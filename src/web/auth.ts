@@ -12,6 +12,8 @@ import { dbNameFor } from '../sync/watermelon/loki-adapter';
 import { schemas } from './schemas';
 import { channelNameFor } from './tab-channel';
 import { SESSION_KEY } from './session-key';
+import { createSessionEndings, type SessionEndings } from './session-endings';
+import type { KeyValueStorage } from '../sync/session-endings';
 import { TAB_PROTOCOL_VERSION } from './tab-messages';
 
 export { SESSION_KEY };
@@ -19,11 +21,7 @@ export { SESSION_KEY };
 /** Workbox's Background Sync queue of an earlier release (it held tokens in clear text): deleted at sign-out. */
 export const WORKBOX_QUEUE_DB = 'workbox-background-sync';
 
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
+export type { KeyValueStorage };
 
 export interface AuthOptions {
   baseUrl?: string;
@@ -35,6 +33,8 @@ export interface AuthOptions {
   forgetWorkerSession?: () => Promise<void>;
   /** Tells this user's other tabs that they signed out (tab-channel.ts). */
   notifyOtherTabs?: (userId: string) => void;
+  /** Where a sign-out waits until the server has heard of it. */
+  sessionEndings?: SessionEndings;
 }
 
 function broadcastSignedOut(userId: string): void {
@@ -71,6 +71,9 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
   const storage = options.storage ?? defaultStorage;
   const deleteDatabase = options.deleteDatabase ?? ((name: string) => deleteIndexedDb(name));
   const notifyOtherTabs = options.notifyOtherTabs ?? broadcastSignedOut;
+  const endings =
+    options.sessionEndings ??
+    createSessionEndings({ client: api, ...(options.storage ? { storage: options.storage } : {}) });
   const forgetWorkerSession =
     options.forgetWorkerSession ??
     (() => clearWorkerSession().catch((error: unknown) => console.warn('[auth] could not remove the service worker session', error)));
@@ -111,8 +114,13 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
     sendNewCode: (session: Session) => api.sendNewCode(session.token),
     refresh: (session: Session) => withUser(session, api.me(session.token)),
     restore,
-    async signOut(client: AppClient | null) {
-      const userId = client?.session.user.id ?? restore()?.user.id ?? null;
+    async signOut(client: AppClient | null, signOutOptions = {}) {
+      const stored = restore();
+      const userId = client?.session.user.id ?? stored?.user.id ?? null;
+      const token = client?.session.token ?? stored?.token ?? null;
+      // Written down before anything is wiped: a tab closed during the rest still ends the
+      // session on the server at the next start. Offline, it waits for the network.
+      if (token) endings.record({ token, everywhere: signOutOptions.everywhere === true });
       // The session goes first: a tab that takes over as the writer when this one closes checks
       // it, and must not reopen (recreate) the database about to be deleted.
       storage()?.removeItem(SESSION_KEY);
@@ -128,8 +136,9 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
       if (userId) notifyOtherTabs(userId);
       await forgetWorkerSession();
       const names = userId ? [dbNameFor(userId), WORKBOX_QUEUE_DB] : [WORKBOX_QUEUE_DB];
-      await Promise.all(names.map((name) => deleteDatabase(name)));
+      await Promise.all([...names.map((name) => deleteDatabase(name)), endings.flush()]);
     },
+    flushSignOuts: () => endings.flush(),
   };
 }
 

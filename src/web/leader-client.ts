@@ -11,6 +11,9 @@ import type { Database } from '@nozbe/watermelondb';
 import { createSyncClient, type LocalDatabase } from '../sync/create-sync-client';
 import type { Fetch } from '../sync/http-port';
 import { createHttpTransport } from '../sync/http-transport';
+import { isSyncedTable } from '../shared/schema';
+import { ValidationError } from '../sync/actions';
+import { markRestored, readConflictLog } from '../sync/conflict-log';
 import type { NetworkStatusCore } from '../sync/network-status';
 import type { Logger, Persistence, Realtime, Timers, Transport, WallClock } from '../sync/ports';
 import type { AppLifecycle } from '../sync/scheduler';
@@ -20,6 +23,7 @@ import type { AppClient, ReferenceRequestInput, Session } from './app-client';
 import { browserBackgroundWake } from './background-wake';
 import { createBrowserNetwork } from './browser-network';
 import { browserTimers } from './browser-timers';
+import { consoleLogger } from './console-logger';
 import { deleteIndexedDb } from './delete-indexeddb';
 import { schemas } from './schemas';
 import { createSocketRealtime } from './socket-realtime';
@@ -56,11 +60,7 @@ export interface LeaderClient extends AppClient {
   requestReferenceWithId(input: ReferenceRequestInput, id: string): Promise<void>;
 }
 
-export const consoleLogger: Logger = {
-  debug: () => {},
-  warn: (message, data) => console.warn(`[sync] ${message}`, data ?? ''),
-  error: (message, data) => console.error(`[sync] ${message}`, data ?? ''),
-};
+export { consoleLogger };
 
 function visibilityLifecycle(): AppLifecycle | undefined {
   if (typeof document === 'undefined') return undefined;
@@ -77,6 +77,7 @@ function visibilityLifecycle(): AppLifecycle | undefined {
 
 export async function openLeaderClient(session: Session, options: LeaderClientOptions = {}): Promise<LeaderClient> {
   let current = session;
+  const wall = options.wall ?? (() => Date.now());
   const timers = options.timers ?? browserTimers;
   const logger = options.logger ?? consoleLogger;
   const baseUrl = options.baseUrl ?? '';
@@ -121,7 +122,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       network,
       timers,
       logger,
-      ...(options.wall ? { wall: options.wall } : {}),
+      wall,
       ...(realtime ? { realtime } : {}),
       ...(lifecycle ? { lifecycle } : {}),
       ...(withWorker ? { backgroundWake: browserBackgroundWake(logger) } : {}),
@@ -166,9 +167,18 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       if (!(await client.isLive('references', id))) return;
       await actions.deleteReference(id);
     },
+    editRequest: (id, input) => actions.editRequest(id, input),
     respond: (id, response) => actions.respond(id, response),
     decline: (id) => actions.decline(id),
     remind: (id) => actions.remind(id),
+    async restoreConflict(key) {
+      const entry = (await readConflictLog(client.store)).find((e) => e.key === key);
+      if (!entry || entry.column === null || !isSyncedTable(entry.table)) throw new ValidationError('conflict', 'There is nothing to restore for this conflict.');
+      if (entry.restoredAt !== undefined) return; // a repeat (a follower resending) is done already
+      await actions.restoreValue(entry.table, entry.id, entry.column, entry.mine as string | number | boolean | null);
+      await markRestored(client.store, key, wall());
+      await client.persistence.saveNow();
+    },
     discardLocalChange: (table, id) => client.discardLocalChange(table, id),
     renewSession(next: Session) {
       if (next.user.id !== current.user.id) throw new Error('renewSession: a different user must sign out first');
