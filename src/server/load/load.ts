@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { spawnServer, type ServerProcess } from '../test-support/process';
+import { spawnServer, type ServerProcess } from '../../../tools/test-support/process';
 
 const env = process.env;
 const CLIENTS = Math.max(2, Number(env.CLIENTS || 200));
