@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AppClient, SyncState } from '../web/app-client';
 import { createSyncStateStore } from '../sync/sync-state';
-import { keepSyncHistory, mergeHistory, readSyncHistory } from './sync-history';
+import { forgetSyncHistory, keepSyncHistory, mergeHistory, readSyncHistory } from './sync-history';
 
 function memoryStorage() {
   const data = new Map<string, string>();
-  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), removeItem: (k: string) => void data.delete(k) };
 }
 
 describe('sync history', () => {
@@ -25,5 +25,7 @@ describe('sync history', () => {
     expect(mergeHistory(readSyncHistory('u1', storage), fresh)).toEqual({ lastSuccessAt: 1_000, lastFailure: failure });
     expect(mergeHistory(readSyncHistory('u1', storage), { ...fresh, lastSuccessAt: 3_000 })).toEqual({ lastSuccessAt: 3_000, lastFailure: failure });
     expect(readSyncHistory('someone-else', storage)).toEqual({ lastSuccessAt: null, lastFailure: null });
+    forgetSyncHistory('u1', storage);
+    expect(readSyncHistory('u1', storage)).toEqual({ lastSuccessAt: null, lastFailure: null });
   });
 });

@@ -25,6 +25,15 @@ export function readSyncHistory(userId: string, storage: Pick<Storage, 'getItem'
   }
 }
 
+/** At sign-out, with the rest of what the app keeps for this user. */
+export function forgetSyncHistory(userId: string, storage: Pick<Storage, 'removeItem'> | null = typeof localStorage === 'undefined' ? null : localStorage): void {
+  try {
+    storage?.removeItem(keyFor(userId));
+  } catch {
+    // unavailable storage holds nothing to forget
+  }
+}
+
 /** Newer wins, field by field. */
 export function mergeHistory(kept: SyncHistory, now: Pick<SyncState, 'lastSuccessAt' | 'lastFailure'>): SyncHistory {
   return {
