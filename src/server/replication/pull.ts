@@ -30,8 +30,6 @@ export async function pullChanges(store: Store, viewer: PullViewer, since: numbe
       if (row) changes.references[into].push(referenceToWire(row));
     }
   }
-  const last = snap.entries[snap.entries.length - 1];
-  // With more to come, continue right after the last entry returned; else from the snapshot's counter.
-  if (snap.more && last) return { response: { changes, timestamp: last.seq, more: true }, remaining: snap.remaining };
-  return { response: { changes, timestamp: snap.counter }, remaining: null };
+  if (snap.more) return { response: { changes, timestamp: snap.cursor, more: true }, remaining: snap.remaining };
+  return { response: { changes, timestamp: snap.cursor }, remaining: null };
 }

@@ -49,12 +49,11 @@ describe.each(BACKENDS)('the cursor never passes an in-flight commit (%s)', (bac
     const gate = new Promise<void>((r) => (release = r));
     let writtenSeq = 0;
     const slow = server.store.write(async (tx) => {
-      writtenSeq = (await tx.lockCounter()) + 1;
+      writtenSeq = (await tx.begin()).base + 1;
       await tx.saveReferences([row(`slow-${writtenSeq}`, writtenSeq)]);
       await gate;
-      await tx.setCounter(writtenSeq);
     });
-    // Let the writer take the lock before pulling.
+    // Let the writer take its transaction id before pulling.
     await new Promise((r) => setTimeout(r, 50));
     const during = api.pull(cand, start);
     await new Promise((r) => setTimeout(r, 100));
