@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
 import { SyncError, SyncErrorCode } from '../sync/errors';
+import { createPageParser } from '../sync/page-parser';
 import type { ChangeSet, PullResponse, PushResponse, Transport } from '../sync/ports';
 import { schemas } from './schemas';
 
@@ -37,6 +38,17 @@ async function errorFrom(response: Response): Promise<SyncError> {
   return new SyncError(SyncErrorCode.server, message, response.status);
 }
 
+/** A pull page parsed as its bytes arrive (src/sync/page-parser.ts): never its whole text and its records at once. */
+async function readPage(response: Response): Promise<unknown> {
+  if (!response.body) return response.json();
+  const parser = createPageParser();
+  const decoder = new TextDecoder();
+  const reader = response.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.write(decoder.decode(chunk.value, { stream: true }));
+  parser.write(decoder.decode());
+  return parser.end();
+}
+
 function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new SyncError(SyncErrorCode.protocol, `${what}: unexpected response: ${parsed.error.message}`);
@@ -48,7 +60,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function request(path: string, init: RequestInit): Promise<{ body: unknown; response: Response }> {
+  async function request(
+    path: string,
+    init: RequestInit,
+    read: (response: Response) => Promise<unknown> = (r) => r.json(),
+  ): Promise<{ body: unknown; response: Response }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
@@ -66,7 +82,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       if (!response.ok) throw await errorFrom(response);
       let body: unknown;
       try {
-        body = await response.json();
+        body = await read(response);
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortError') {
           throw new SyncError(SyncErrorCode.network, 'network error: response timed out');
@@ -83,7 +99,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     async pull(since, limit): Promise<PullResponse> {
       const query = new URLSearchParams({ since: String(since) });
       if (limit !== undefined) query.set('limit', String(limit));
-      const { body, response } = await request(`/api/sync/pull?${query}`, { method: 'GET' });
+      const { body, response } = await request(`/api/sync/pull?${query}`, { method: 'GET' }, readPage);
       const data = parse((await schemas()).PullResponseSchema, body, 'pull');
       const result: PullResponse = { changes: data.changes as unknown as ChangeSet, timestamp: data.timestamp };
       if (data.more) {
