@@ -52,6 +52,17 @@ describe.each(BACKENDS)('pull pages stream (%s)', (backend) => {
     }
   });
 
+  it('carry each record exactly as the live events do (the database writes one, wire-rows.ts the other)', async () => {
+    const page = (await api.pull(cand, 0)).body;
+    const pulled = idsOf(page, 'references').rows;
+    const live = new Map(server.published.map((e) => [(e.payload.record as { id: string }).id, e.payload.record]));
+    expect(pulled.length).toBe(40);
+    for (const row of pulled) expect(row).toEqual(live.get(row.id));
+    // The own users row with its sync metadata, and a candidate's row as a referee sees it.
+    const own = idsOf(page, 'users').rows.find((u) => u.id === cand.id);
+    expect(own).toMatchObject({ id: cand.id, email: cand.email, server_id: cand.id, sync_status: 'synced', is_deleted: false });
+  });
+
   it('are compressed when the client accepts it', async () => {
     const zipped = await getRaw(`${server.url}/api/sync/pull?since=0`, { authorization: `Bearer ${cand.token}`, 'accept-encoding': 'gzip' });
     expect(zipped.headers['content-encoding']).toBe('gzip');

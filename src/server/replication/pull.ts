@@ -6,7 +6,6 @@
  */
 import type { PullSnapshot, PullViewer, Store } from '../store/types';
 import type { CursorCodec } from './cursor-codec';
-import { referenceToWire, userToWire } from './wire-rows';
 
 export interface PullPage {
   /** The page's text, in pieces of about 64 KB. */
@@ -27,20 +26,10 @@ export async function pullPage(store: Store, viewer: PullViewer, since: number, 
   const snap = await store.pull(viewer, cursors.decode(since), limit);
   const timestamp = cursors.encode(snap.cursor);
   const more = snap.more;
-  return { text: () => pageText(snap, viewer, timestamp, more), timestamp, more, remaining: more ? snap.remaining : null };
+  return { text: () => pageText(snap, timestamp, more), timestamp, more, remaining: more ? snap.remaining : null };
 }
 
-/** The record of an entry as clients receive it, or null when the snapshot has no row for it. */
-function wireOf(snap: PullSnapshot, viewer: PullViewer, table: Tables, id: string): unknown {
-  if (table === 'users') {
-    const row = snap.users.get(id);
-    return row ? userToWire(row, row.id === viewer.id) : null;
-  }
-  const row = snap.references.get(id);
-  return row ? referenceToWire(row) : null;
-}
-
-function* pageText(snap: PullSnapshot, viewer: PullViewer, timestamp: number, more: boolean): Generator<string> {
+function* pageText(snap: PullSnapshot, timestamp: number, more: boolean): Generator<string> {
   const buckets = new Map<string, PullSnapshot['entries']>();
   for (const entry of snap.entries) {
     const key = `${entry.table}.${entry.kind === 'deleted' ? 'deleted' : entry.created ? 'created' : 'updated'}`;
@@ -55,9 +44,9 @@ function* pageText(snap: PullSnapshot, viewer: PullViewer, timestamp: number, mo
       piece += `${k ? ',' : ''}"${kind}":[\n`;
       let first = true;
       for (const entry of buckets.get(`${table}.${kind}`) ?? []) {
-        const item = kind === 'deleted' ? entry.id : wireOf(snap, viewer, table, entry.id);
+        const item = kind === 'deleted' ? JSON.stringify(entry.id) : entry.doc;
         if (item === null) continue;
-        piece += `${first ? '' : ',\n'}${JSON.stringify(item)}`;
+        piece += `${first ? '' : ',\n'}${item}`;
         first = false;
         if (piece.length >= PIECE) {
           yield piece;

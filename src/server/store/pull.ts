@@ -60,7 +60,7 @@
 import { sql } from 'drizzle-orm';
 import { positionBelow, type XidMarks } from './positions';
 import type { Db } from './write-tx';
-import type { PullEntry, PulledReference, PulledUser, PullSnapshot, PullViewer } from './types';
+import type { PullEntry, PullSnapshot, PullViewer } from './types';
 
 interface EntryRow {
   kind: string;
@@ -68,13 +68,13 @@ interface EntryRow {
   id: string;
   seq: string | number | bigint;
   created: boolean;
+  doc: string | null;
 }
 
 /**
  * One row of a page. `kind` 'xmin', 'xmax' and 'total' rows carry the
- * snapshot's bounds and the count in `seq`; every other row is an entry with its row's columns
- * (NULL where they do not apply; a users row has its name and email in
- * `referee_name` and `referee_email`).
+ * snapshot's bounds and the count in `seq`; every other row is an entry, with
+ * its record as clients receive it in `doc` (null for a deletion).
  */
 interface PageRow {
   kind: string;
@@ -82,32 +82,43 @@ interface PageRow {
   id: string | null;
   seq: string | number | bigint;
   created: boolean | null;
-  user_id: string | null;
-  referee_name: string | null;
-  referee_email: string | null;
-  message: string | null;
-  status: string | null;
-  response: string | null;
-  responded_at: string | number | bigint | null;
-  reminded_at: string | number | bigint | null;
-  created_at: string | number | bigint | null;
-  updated_at: string | number | bigint | null;
+  doc: string | null;
+}
+
+/**
+ * A record as JSON text, in the shape of replication/wire-rows.ts (a test
+ * holds the two equal), made by the database after ORDER BY and LIMIT, so
+ * only the rows of the page are serialized, and in C: the server then only
+ * writes the text out. A users row has its name and email in `referee_name`
+ * and `referee_email`; the viewer's own row carries its sync metadata, a
+ * candidate's row (a referee's view) id, name and email only (CONTRACT §3).
+ */
+function docOf(viewer: PullViewer) {
+  const json = (columns: string) => sql.raw(`(SELECT row_to_json(d)::text FROM (SELECT ${columns}) d)`);
+  return sql`CASE WHEN p.kind = 'deleted' THEN NULL
+    WHEN p.tbl = 'users' AND p.id = ${viewer.id} THEN ${json(
+      "p.id, p.referee_email AS email, p.referee_name AS name, p.id AS server_id, 'synced' AS sync_status, NULL AS last_synced_at, p.created_at, p.updated_at, false AS is_deleted",
+    )}
+    WHEN p.tbl = 'users' THEN ${json(
+      'p.id, p.referee_email AS email, p.referee_name AS name, NULL AS server_id, NULL AS sync_status, NULL AS last_synced_at, 0 AS created_at, 0 AS updated_at, false AS is_deleted',
+    )}
+    ELSE ${json(
+      "p.id, p.user_id, p.referee_name, p.referee_email, p.message, p.status, p.response, p.responded_at, p.reminded_at, p.id AS server_id, 'synced' AS sync_status, NULL AS last_synced_at, p.created_at, p.updated_at, false AS is_deleted",
+    )} END`;
 }
 
 /**
  * The page as ONE statement: the snapshot's bounds, on a pull from 0 the count, and the
- * entries in cursor order, each row carrying the columns clients receive. The
+ * entries in cursor order, each row carrying its record as text. The
  * rows are read in the same pass as the entries (not by id afterwards) and
- * without the merge bookkeeping (jsonb) that clients never see: decoding those
- * columns cost more than the rest of the page.
+ * without the merge bookkeeping (jsonb) that clients never see.
  */
 function pageQuery(viewer: PullViewer, since: number, limit: number) {
-  const total =
-    since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, ${NO_COLUMNS} FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
-  return sql`SELECT 'xmin' AS kind, NULL::text AS tbl, NULL::text AS id, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS seq, NULL::boolean AS created, ${NO_COLUMNS}
-    UNION ALL SELECT 'xmax', NULL, NULL, pg_snapshot_xmax(pg_current_snapshot())::text::bigint, NULL, ${NO_COLUMNS}
+  const total = since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, NULL FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
+  return sql`SELECT 'xmin' AS kind, NULL::text AS tbl, NULL::text AS id, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS seq, NULL::boolean AS created, NULL::text AS doc
+    UNION ALL SELECT 'xmax', NULL, NULL, pg_snapshot_xmax(pg_current_snapshot())::text::bigint, NULL, NULL
     ${total}
-    UNION ALL (SELECT * FROM (${visibleEntries(viewer, since, true)}) v ORDER BY seq LIMIT ${limit + 1})`;
+    UNION ALL (SELECT p.kind, p.tbl, p.id, p.seq, p.created, ${docOf(viewer)} FROM (SELECT * FROM (${visibleEntries(viewer, since, true)}) v ORDER BY seq LIMIT ${limit + 1}) p)`;
 }
 
 const USER_COLUMNS = sql.raw(
@@ -170,28 +181,6 @@ function visibleEntries(viewer: PullViewer, since: number, withRows: boolean) {
           AND r.user_id <> ${viewer.id} AND r.referee_email <> ${viewer.email}`;
 }
 
-const numberOrNull = (v: string | number | bigint | null) => (v === null ? null : Number(v));
-
-function pulledReference(r: PageRow & EntryRow): PulledReference {
-  return {
-    id: r.id,
-    userId: r.user_id ?? '',
-    refereeName: r.referee_name ?? '',
-    refereeEmail: r.referee_email ?? '',
-    message: r.message ?? '',
-    status: r.status ?? '',
-    response: r.response,
-    respondedAt: numberOrNull(r.responded_at),
-    remindedAt: numberOrNull(r.reminded_at),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
-
-function pulledUser(r: PageRow & EntryRow): PulledUser {
-  return { id: r.id, email: r.referee_email ?? '', name: r.referee_name ?? '', createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
-}
-
 function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
@@ -242,13 +231,7 @@ export async function readPullSnapshot(db: Db, clock: PullClock, viewer: PullVie
     id: r.id,
     seq: Number(r.seq),
     created: Boolean(r.created),
+    doc: r.doc,
   }));
-  const userMap = new Map<string, PulledUser>();
-  const refMap = new Map<string, PulledReference>();
-  for (const r of page) {
-    if (r.kind === 'deleted') continue;
-    if (r.tbl === 'users') userMap.set(r.id, pulledUser(r));
-    else refMap.set(r.id, pulledReference(r));
-  }
-  return { cursor, entries, more, remaining, users: userMap, references: refMap };
+  return { cursor, entries, more, remaining };
 }

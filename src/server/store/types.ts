@@ -58,6 +58,8 @@ export interface PullEntry {
   seq: number;
   /** First time this viewer sees the row (for `created` vs `updated`). */
   created: boolean;
+  /** The record as clients receive it, as JSON text (null for a deletion). */
+  doc: string | null;
 }
 
 export interface PullSnapshot {
@@ -69,8 +71,6 @@ export interface PullSnapshot {
   more: boolean;
   /** How many entries follow this page in the same snapshot: counted on the first page of a pull from 0 that has `more`, else null. */
   remaining: number | null;
-  users: Map<string, PulledUser>;
-  references: Map<string, PulledReference>;
 }
 
 export interface Grant {
