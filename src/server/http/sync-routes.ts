@@ -65,7 +65,8 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     return reply.type('application/json; charset=utf-8').send(Readable.from(page.text(), { objectMode: false }));
   });
 
-  app.post('/api/sync/push', { config }, async (request, reply) => {
+  // The answer is small (conflicts and rejections): compressing it costs more than it saves.
+  app.post('/api/sync/push', { config, compress: false }, async (request, reply) => {
     const viewer = await requireViewer(request, deps.sessions);
     // Counted before any schema runs: a body of a million malformed items is refused in one pass.
     const entries = countPushEntries(request.body);
