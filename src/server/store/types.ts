@@ -96,8 +96,9 @@ export type UninvitedReference = Pick<StoredReference, 'id' | 'refereeEmail' | '
 
 export interface BeginOptions {
   /**
-   * Lock this user's row until commit ('share' for a push, 'update' when the
-   * transaction changes it) and read its verification as last committed.
+   * Lock this user's row until commit ('share' for a push: FOR KEY SHARE, which
+   * only FOR UPDATE waits for; 'update' when the transaction changes the row or
+   * its verification) and read its verification as last committed.
    */
   user?: { id: string; lock: 'share' | 'update' };
   /** Take this email's bucket alone (a verification, a sign-up): pushes addressing it wait, or are waited for. */

@@ -161,7 +161,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
     async begin(options: BeginOptions = {}) {
       await flush();
       const user = options.user;
-      const lock = sql.raw(user?.lock === 'update' ? 'FOR UPDATE' : 'FOR SHARE');
+      const lock = sql.raw(user?.lock === 'update' ? 'FOR UPDATE' : 'FOR KEY SHARE');
       // A locking read returns the row as last committed, even after waiting for it.
       const userJoin = user
         ? sql` LEFT JOIN LATERAL (SELECT email_verified AS verified, verified_seq FROM users WHERE id = ${user.id} ${lock}) u ON true`
