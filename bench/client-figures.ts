@@ -177,7 +177,7 @@ async function propagation(appUrl: string): Promise<Result[]> {
       await page.getByRole('button', { name: 'Sign up' }).waitFor();
       await signInForm(page, user.email, user.password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       pages.push(page);
     }
     const [pageA, pageB] = pages as [Page, Page];

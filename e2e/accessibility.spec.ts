@@ -132,7 +132,7 @@ test('every view works from the keyboard alone', async ({ browser }) => {
   await page.keyboard.press('Tab');
   await page.keyboard.type(person.password);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
 
   // /references: ask, find, delete, undo.
   await tabTo(page, page.getByRole('textbox', { name: 'Referee name' }));

@@ -30,7 +30,9 @@ test('a half-typed request survives a reload and a closed tab, and signing out r
   await expect(again.getByRole('textbox', { name: 'Referee name' })).toHaveValue('');
 
   await again.getByRole('textbox', { name: 'Referee name' }).fill('Private Draft');
-  await again.getByRole('button', { name: 'Sign out' }).click();
+  // Nothing unsynced: the sign-out asks nothing (sign-out-guard.spec.ts).
+  await expect(syncStatus(again)).toHaveText('Synced');
+  await again.getByRole('button', { name: 'Sign out', exact: true }).click();
   await signIn(again, person);
   await expect(again.getByRole('textbox', { name: 'Referee name' })).toHaveValue('');
 });

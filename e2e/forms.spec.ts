@@ -65,7 +65,7 @@ test('a taken email offers Sign in instead, which keeps the email and signs in',
   await expect(page.getByRole('alert')).toHaveText('That email and password do not match. Check both and try again.');
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
 });
 
 test('Escape closes the respond form, keeps what was written and gives focus back to Respond', async ({ browser }) => {

@@ -75,7 +75,7 @@ test('a first sync of 20,000 records shows received of total, then keeps them al
   await waitForServiceWorker(page);
   await context.setOffline(true);
   await page.reload();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible({ timeout: 60_000 });
   await expect.poll(countShown, { timeout: 60_000 }).toBe(RECORDS);
   await context.close();
 });

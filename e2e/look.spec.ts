@@ -75,7 +75,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       ['the message field', page.getByRole('textbox', { name: 'Message' })],
       ['the search field', page.getByRole('searchbox')],
       ['a button on a card', page.getByRole('button', { name: 'Request reference' })],
-      ['a button in the top bar', page.getByRole('button', { name: 'Sign out' })],
+      ['a button in the top bar', page.getByRole('button', { name: 'Sign out', exact: true })],
       ['a link in the top bar', page.getByRole('link', { name: 'Requests for me' })],
       ['a link in a list', item.getByRole('link', { name: 'Ring Referee' })],
       ['a delete button', item.getByRole('button', { name: 'Delete' })],

@@ -48,11 +48,13 @@ test('signing out wipes the local data, the queued pushes and the token', async 
   await expect(syncStatus(page)).toHaveText('Tap to sync (1)', { timeout: 30_000 });
   await expect.poll(() => queuedRequests(page)).toBe(1);
   expect(await everythingStoredLocally(page)).toContain(marker);
-  await context.unroute('**/api/sync/push');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // With that push unsynced, signing out asks first (sign-out-guard.spec.ts); here the user goes anyway.
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Sign out anyway' }).click();
+  await context.unroute('**/api/sync/push');
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toHaveCount(0);
 
   expect(await queuedRequests(page)).toBe(0);
   const stored = await everythingStoredLocally(page);
@@ -65,7 +67,7 @@ test('signing out wipes the local data, the queued pushes and the token', async 
   await signUp(page, newPerson('Sid Second'));
   await expect(myReferences(page)).toBeAttached();
   await expect(myReferences(page).getByRole('listitem')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
 
   // Signing in again brings the first user's data back from the server.

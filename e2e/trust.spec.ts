@@ -157,17 +157,16 @@ async function refIdOf(page: Page, email: string): Promise<string> {
   );
 }
 
-test('ending every session cuts a live socket: the other device asks to sign in again by itself, its work kept', async ({ browser }) => {
+test('Sign out everywhere cuts a live socket: the other device asks to sign in again by itself, its work kept', async ({ browser }) => {
   const person = newPerson('Sol Sessions');
   const { context: laptop, page: laptopPage } = await onNewDevice(browser, person);
   const { context: phone, page: phonePage } = await onNewDevice(browser, person, { how: 'signIn' });
   await expect(syncStatus(phonePage)).toHaveText('Synced');
 
-  const ended = await laptopPage.evaluate(async (key) => {
-    const { token } = JSON.parse(localStorage.getItem(key) ?? '{}') as { token: string };
-    return (await fetch('/api/auth/logout-all', { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status;
-  }, SESSION_KEY);
-  expect(ended).toBe(204);
+  const laptopToken = await tokenOf(laptopPage);
+  await laptopPage.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(laptopPage.getByRole('button', { name: 'Sign out', exact: true })).toHaveCount(0);
+  expect(await statusWith(laptopPage, laptopToken)).toBe(401);
   // Nobody touches the phone: its socket is cut, and it learns the session is over.
   await expect(phonePage.getByRole('heading', { name: 'Sign in again to keep syncing' })).toBeVisible({ timeout: 10_000 });
   // What is written now stays on the phone, and syncs once its owner signs in again.
@@ -179,6 +178,33 @@ test('ending every session cuts a live socket: the other device asks to sign in 
   await laptop.close();
   await phone.close();
 });
+
+test('Sign out made offline ends the session on the server once the network is back; only the token waited', async ({ browser }) => {
+  const person = newPerson('Otto Offline');
+  const { context, page } = await onNewDevice(browser, person);
+  await expect(syncStatus(page)).toHaveText('Synced');
+  const token = await tokenOf(page);
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
+  const kept = await page.evaluate(() => ({ ...localStorage }));
+  expect(JSON.stringify(kept)).not.toContain(person.email);
+  expect(JSON.stringify(kept)).toContain(token);
+  await context.setOffline(false);
+  // Nobody signs in again: the app sends the ending by itself.
+  await expect.poll(() => statusWith(page, token), { timeout: 15_000 }).toBe(401);
+  await expect.poll(() => page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(token);
+  await context.close();
+});
+
+async function tokenOf(page: Page): Promise<string> {
+  return page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { token: string }).token, SESSION_KEY);
+}
+
+/** What the server answers a pull made with this token, from the page's origin. */
+async function statusWith(page: Page, token: string): Promise<number> {
+  return page.evaluate(async (t) => (await fetch('/api/sync/pull', { headers: { authorization: `Bearer ${t}` } })).status, token);
+}
 
 test('Remind made offline is mailed once it syncs, 24 hours after the invitation', async ({ browser }) => {
   test.setTimeout(180_000);

@@ -28,7 +28,7 @@ test('two tabs never lose each other’s writes, and both show both', async ({ b
   await waitForServiceWorker(first);
   const second = await context.newPage();
   await second.goto('/');
-  await expect(second.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(second.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
 
   // Online, alternately.
   const names: string[] = [];
@@ -124,7 +124,7 @@ test('two tabs never lose each other’s writes, and both show both', async ({ b
 
 async function expectSignedOut(page: Page): Promise<void> {
   await expect(page.getByRole('textbox', { name: 'Email', exact: true })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeHidden();
 }
 
 async function appDatabases(page: Page): Promise<string[]> {
@@ -140,14 +140,14 @@ test('signing out in any tab signs the other tabs out and leaves no database beh
   const another = await context.newPage();
   for (const page of [follower, another]) {
     await page.goto('/');
-    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
   }
   await write(follower, 'Written before signing out');
   await expect(syncStatus(writer)).toHaveText('Synced', { timeout: 30_000 });
   expect(await appDatabases(writer)).toHaveLength(1);
 
   // From a tab that does not write: the writer tab lets go too, so the database really goes.
-  await follower.getByRole('button', { name: 'Sign out' }).click();
+  await follower.getByRole('button', { name: 'Sign out', exact: true }).click();
   for (const page of [follower, writer, another]) await expectSignedOut(page);
   await expect.poll(() => appDatabases(writer)).toEqual([]);
 
@@ -156,7 +156,7 @@ test('signing out in any tab signs the other tabs out and leaves no database beh
   await expectAll(writer, ['Written before signing out']);
   await follower.goto('/');
   await expectAll(follower, ['Written before signing out']);
-  await writer.getByRole('button', { name: 'Sign out' }).click();
+  await writer.getByRole('button', { name: 'Sign out', exact: true }).click();
   for (const page of [writer, follower, another]) await expectSignedOut(page);
   await expect.poll(() => appDatabases(follower)).toEqual([]);
   await context.close();

@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { watchSessionEndings } from '../web/session-endings';
 import { SESSION_KEY } from '../web/session-key';
 import { App, loadSignedInApp } from './components/app';
 import { createDeviceProblems } from './device-problems';
@@ -9,6 +10,9 @@ import { createRouter } from './router';
 import { createSessionStore } from './session-store';
 import { registerServiceWorker } from './sw-registration';
 import './styles.css';
+
+// A sign-out made offline ends its session on the server once the network is back.
+watchSessionEndings();
 
 // A link from a mail (/verify, /invite): its token waits for the signed-in session.
 captureLinkProof(window.location, window.history);

@@ -29,7 +29,7 @@ export interface ReferenceView {
 }
 
 /** Re-render when any of these change, not only when the list's membership does. */
-const REFERENCE_COLUMNS = [...new Set<string>([...DATA_COLUMNS.references, 'reminded_at', 'sync_status', 'updated_at', 'created_at'])];
+export const REFERENCE_COLUMNS = [...new Set<string>([...DATA_COLUMNS.references, 'reminded_at', 'sync_status', 'updated_at', 'created_at'])];
 
 /** Same record, same values: a list item given an equal view need not render again. */
 export function sameReferenceView(a: ReferenceView, b: ReferenceView): boolean {
@@ -58,7 +58,7 @@ export function toReferenceView(record: Reference): ReferenceView {
   };
 }
 
-const notDeleted = Q.where('is_deleted', Q.notEq(true));
+export const notDeleted = Q.where('is_deleted', Q.notEq(true));
 /**
  * Latest activity first: asking, answering (and reminding) all stamp
  * `updated_at`, so a reference just answered comes to the top instead of
@@ -106,7 +106,7 @@ function observeReferencePage(database: Database, where: Q.Clause[], limit: numb
   return combineLatest([items, total]).pipe(map(([shown, count]) => ({ items: shown, total: Math.max(count, shown.length) })));
 }
 
-function statusClause(filter: ListFilter): Q.Clause[] {
+export function statusClause(filter: ListFilter): Q.Clause[] {
   return filter.status ? [Q.where('status', filter.status)] : [];
 }
 
@@ -115,12 +115,12 @@ export const UNTIL_DOWNLOADED: Observable<never> = NEVER;
 /** A question not asked (yet): never answers. */
 export const NEVER_DECIDED: Observable<never> = NEVER;
 
-const mine = (userId: string) => Q.where('user_id', userId);
+export const mine = (userId: string) => Q.where('user_id', userId);
 /**
  * Emails are stored normalized (lowercase, trimmed) by both sides, so the
  * indexed column is compared for equality with the normalized address (CONTRACT §3).
  */
-const addressedTo = (email: string) => Q.where('referee_email', normalizeEmail(email));
+export const addressedTo = (email: string) => Q.where('referee_email', normalizeEmail(email));
 
 /** The references this user asked for, latest activity first; the search looks at the referee's name and email. */
 export function observeMyReferences(database: Database, userId: string, limit: number, filter: ListFilter = NO_FILTER): Observable<ListPage<ReferenceView>> {

@@ -8,6 +8,8 @@
  *   /references       -> the candidate's requests
  *   /inbox            -> requests addressed to this user
  *   /references/<id>  -> one reference, for either side
+ *   /health           -> the sync's health on this device
+ *   /conflicts        -> this device's writes that lost to newer ones
  */
 import type { Store } from '../web/app-client';
 
@@ -16,6 +18,8 @@ export type Route =
   | { name: 'references' }
   | { name: 'inbox' }
   | { name: 'reference'; id: string }
+  | { name: 'health' }
+  | { name: 'conflicts' }
   | { name: 'not-found' };
 
 export interface Location {
@@ -29,6 +33,8 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { name: 'home' };
   if (path === '/references') return { name: 'references' };
   if (path === '/inbox') return { name: 'inbox' };
+  if (path === '/health') return { name: 'health' };
+  if (path === '/conflicts') return { name: 'conflicts' };
   const match = /^\/references\/([^/]+)$/.exec(path);
   if (match?.[1]) {
     try {

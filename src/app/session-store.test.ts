@@ -17,6 +17,7 @@ function fakeAuth(overrides: Partial<AuthApi> = {}): AuthApi {
     verifyEmail: vi.fn(async (session: Session) => ({ ...session, user: { ...session.user, email_verified: true } })),
     sendNewCode: vi.fn(async () => {}),
     refresh: vi.fn(async (session: Session) => session),
+    flushSignOuts: vi.fn(async () => {}),
     ...overrides,
   };
 }
@@ -77,7 +78,10 @@ describe('createSessionStore', () => {
     await store.restore();
     const snapshot = store.getSnapshot();
     await store.signOut();
-    expect(auth.signOut).toHaveBeenCalledWith(snapshot.phase === 'signed-in' ? snapshot.client : 'missing');
+    expect(auth.signOut).toHaveBeenCalledWith(snapshot.phase === 'signed-in' ? snapshot.client : 'missing', {});
+    await store.restore();
+    await store.signOut({ everywhere: true });
+    expect(auth.signOut).toHaveBeenLastCalledWith(expect.anything(), { everywhere: true });
   });
 
   it('renews the token of the same user only', async () => {

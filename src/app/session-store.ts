@@ -6,7 +6,7 @@
  *   starting ──restore()──▶ signed-out ◀──signOut()── signed-in
  *                   └───────────────▶ signed-in ◀──signIn()/signUp()──┘
  */
-import type { AppClient, AuthApi, EmailProof, Session, SignInInput, SignUpInput, Store } from '../web/app-client';
+import type { AppClient, AuthApi, EmailProof, Session, SignInInput, SignOutOptions, SignUpInput, Store } from '../web/app-client';
 import type { PendingProof } from './link-proof';
 
 export type SessionSnapshot =
@@ -19,7 +19,8 @@ export interface SessionStore extends Store<SessionSnapshot> {
   restore(): Promise<void>;
   signIn(input: SignInInput): Promise<void>;
   signUp(input: SignUpInput): Promise<void>;
-  signOut(): Promise<void>;
+  /** Ends the session (with `everywhere`, all of the user's) and wipes the device's data. */
+  signOut(options?: SignOutOptions): Promise<void>;
   /** Signs the same user in again after the server refused the token; local data stays. */
   renew(input: SignInInput): Promise<void>;
   /** Proves the signed-in user's email; what is addressed to it syncs in at once. */
@@ -148,13 +149,13 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
       }
       client.renewSession(session);
     },
-    async signOut() {
+    async signOut(options = {}) {
       const client = snapshot.phase === 'signed-in' ? snapshot.client : null;
       const auth = await loadAuth();
       // Before the wait: AuthApi forgets the session at once, and a page closed during the
       // rest of it (closing the database, deleting it) must not leave the drafts behind.
       if (client) onSignedOut?.(client.session.user.id);
-      await auth.signOut(client);
+      await auth.signOut(client, options);
       linkOutcome = null;
       set({ phase: 'signed-out' });
     },

@@ -8,6 +8,8 @@ const base: SyncState = {
   pendingCount: 0,
   failedCount: 0,
   lastError: null,
+  lastSuccessAt: null,
+  lastFailure: null,
   initialSync: null,
   authExpired: false,
 };

@@ -14,6 +14,15 @@ export function indicatorView(state: SyncState): IndicatorView {
   return { kind: 'synced', text: 'Synced' };
 }
 
+/**
+ * Why `Tap to sync` is showing, when a failed sync is the reason: beside the
+ * indicator (its text is fixed by the contract), e.g. "Not synced: server unreachable".
+ */
+export function indicatorReason(state: SyncState): string | null {
+  if (indicatorView(state).kind !== 'tap-to-sync' || state.lastError === null || !state.lastFailure) return null;
+  return `Not synced: ${state.lastFailure.reason}`;
+}
+
 export const OFFLINE_BANNER = 'Offline - Changes will sync when connected';
 
 export function failedText(count: number): string {

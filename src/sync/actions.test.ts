@@ -80,4 +80,34 @@ describe('actions', () => {
     expect(await t.store.read('references', id)).toBeNull();
     expect(await t.store.outbox()).toEqual([expect.objectContaining({ recordId: id, operation: 'delete' })]);
   });
+
+  it('editRequest writes only the columns that change, normalized; nothing changed writes nothing', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'Ada Typo', refereeEmail: 'ada@example.com', message: 'Hi' });
+    const writes: Record<string, unknown>[] = [];
+    const apply = t.store.apply.bind(t.store);
+    t.store.apply = (write) => {
+      writes.push(write.values);
+      return apply(write);
+    };
+    await t.actions.editRequest(id, { refereeName: ' Ada Lovelace ', refereeEmail: ' ADA@example.com', message: 'Hi ' });
+    expect(writes).toEqual([{ referee_name: 'Ada Lovelace' }]);
+    await t.actions.editRequest(id, { refereeName: 'Ada Lovelace', refereeEmail: 'Ada@Example.com', message: 'Hi' });
+    expect(writes).toHaveLength(1);
+    await t.actions.editRequest(id, { refereeName: 'Ada Lovelace', refereeEmail: 'lovelace@example.com', message: '' });
+    expect(writes[1]).toEqual({ referee_email: 'lovelace@example.com', message: '' });
+    expect(await t.store.read('references', id)).toMatchObject({ referee_name: 'Ada Lovelace', referee_email: 'lovelace@example.com', message: '' });
+  });
+
+  it('editRequest refuses an answered request and invalid input, writing nothing', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'G', refereeEmail: 'g@example.com', message: '' });
+    await expect(t.actions.editRequest(id, { refereeName: 'G', refereeEmail: 'nope', message: '' })).rejects.toMatchObject({ field: 'Referee email' });
+    await t.actions.respond(id, 'Great');
+    const before = await t.store.read('references', id);
+    await expect(t.actions.editRequest(id, { refereeName: 'H', refereeEmail: 'g@example.com', message: '' })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    expect(await t.store.read('references', id)).toEqual(before);
+  });
 });

@@ -9,7 +9,7 @@
  * lowercased, text trimmed) so the pulled copy equals the local one.
  */
 import { isValidEmail } from '../shared/protocol/constants';
-import { LIMITS, normalizeEmail } from '../shared/schema';
+import { DATA_COLUMNS, LIMITS, normalizeEmail, type SyncedTable } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';
 import type { Persistence } from './ports';
@@ -40,6 +40,22 @@ function required(field: string, value: string, max: number): string {
   return trimmed;
 }
 
+export interface RequestInput {
+  refereeName: string;
+  refereeEmail: string;
+  message: string;
+}
+
+/** What a request's fields become, checked and normalized like the server does: one place for a new request and an edit. */
+function requestColumns(input: RequestInput) {
+  const refereeName = required('Referee name', input.refereeName, LIMITS.name);
+  const refereeEmail = normalizeEmail(required('Referee email', input.refereeEmail, LIMITS.email));
+  if (!isValidEmail(refereeEmail)) throw new ValidationError('Referee email', 'Enter a valid email address.');
+  const message = input.message.trim();
+  if (message.length > LIMITS.message) throw new ValidationError('Message', `Message is longer than ${LIMITS.message} characters.`);
+  return { refereeName, refereeEmail, message };
+}
+
 export function createActions(deps: ActionsDeps) {
   const { store, clock, persistence } = deps;
 
@@ -60,12 +76,8 @@ export function createActions(deps: ActionsDeps) {
      * `id` (optional) names the new record: a request replayed with the same id (another tab
      * resending after its writer tab died) must find it instead of creating a second one.
      */
-    async requestReference(input: { refereeName: string; refereeEmail: string; message: string }, id?: string): Promise<string> {
-      const refereeName = required('Referee name', input.refereeName, LIMITS.name);
-      const refereeEmail = normalizeEmail(required('Referee email', input.refereeEmail, LIMITS.email));
-      if (!isValidEmail(refereeEmail)) throw new ValidationError('Referee email', 'Enter a valid email address.');
-      const message = input.message.trim();
-      if (message.length > LIMITS.message) throw new ValidationError('Message', `Message is longer than ${LIMITS.message} characters.`);
+    async requestReference(input: RequestInput, id?: string): Promise<string> {
+      const { refereeName, refereeEmail, message } = requestColumns(input);
       return commit({
         table: 'references',
         operation: 'create',
@@ -82,6 +94,27 @@ export function createActions(deps: ActionsDeps) {
           reminded_at: null,
         },
       });
+    },
+    /**
+     * Changes a pending request's referee name, email or message. Only the
+     * columns whose value changes are written: each one set counts as this
+     * device's intent in the per-column merge, so an unchanged field must not
+     * outvote another device's edit of it. Resolves without writing when
+     * nothing changed.
+     */
+    async editRequest(id: string, input: RequestInput): Promise<void> {
+      const next = requestColumns(input);
+      const current = await store.read('references', id);
+      if (!current) throw new ValidationError('Referee name', 'This request no longer exists.');
+      if (current.status !== 'pending') {
+        throw new ValidationError('Referee name', 'This request has been answered, so it can no longer be changed.');
+      }
+      const values: Record<string, string> = {};
+      if (current.referee_name !== next.refereeName) values.referee_name = next.refereeName;
+      if (current.referee_email !== next.refereeEmail) values.referee_email = next.refereeEmail;
+      if ((current.message ?? '') !== next.message) values.message = next.message;
+      if (Object.keys(values).length === 0) return;
+      await commit({ table: 'references', operation: 'update', id, at: clock.now(), values });
     },
     /**
      * Asks for a reminder to the referee: the server mails one when this
@@ -114,6 +147,17 @@ export function createActions(deps: ActionsDeps) {
         at,
         values: { status: 'declined', response: null, responded_at: at },
       });
+    },
+    /**
+     * `Restore mine`: writes a value of ours that lost back as a new write
+     * (a later stamp, so it wins the merge unless the server refuses it).
+     */
+    async restoreValue(table: SyncedTable, id: string, column: string, value: string | number | boolean | null): Promise<void> {
+      if (!(DATA_COLUMNS[table] as readonly string[]).includes(column) || column === 'user_id') {
+        throw new ValidationError(column, 'This value cannot be restored.');
+      }
+      if (!(await store.read(table, id))) throw new ValidationError(column, 'This record no longer exists, so its value cannot be restored.');
+      await commit({ table, operation: 'update', id, at: clock.now(), values: { [column]: value } });
     },
     async updateName(name: string): Promise<void> {
       const value = required('Name', name, LIMITS.name);

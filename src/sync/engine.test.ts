@@ -53,6 +53,42 @@ const serverDown = () => {
 };
 
 describe('sync engine', () => {
+  it('honours 429 with Retry-After: waits that long, burns no retry, holds other triggers meanwhile', async () => {
+    let limited = 6;
+    const t = setup(() => {
+      if (limited-- > 0) throw new SyncError('server', 'rate_limited: Too many requests', 429, 20_000);
+      return OK;
+    });
+    await t.store.apply({ table: 'references', operation: 'create', id: 'r1', at: 1, values: {} });
+    t.engine.start();
+    await t.timers.advance(1);
+    expect(t.trace).toEqual(['sync:0', 'rate-limited:20000']);
+    // A local write during the wait starts no request of its own.
+    t.engine.notifyLocalWrite();
+    await t.timers.advance(5_000);
+    expect(t.trace.filter((e) => e.startsWith('sync:'))).toEqual(['sync:0']);
+    // Six refusals in a row: more than the four retries a failure gets, and none counted.
+    await t.timers.advance(200_000);
+    expect(t.trace.filter((e) => e.startsWith('sync:'))).toEqual([
+      'sync:0',
+      'sync:20000',
+      'sync:40000',
+      'sync:60000',
+      'sync:80000',
+      'sync:100000',
+      'sync:120000',
+    ]);
+    expect(t.trace).not.toContainEqual(expect.stringMatching(/^(retry|failed)/));
+    expect(await t.store.outbox()).toEqual([expect.objectContaining({ recordId: 'r1', status: 'pending', retryCount: 0 })]);
+  });
+
+  it('a 429 without Retry-After waits the default; an absurd one is capped', async () => {
+    const waits: number[] = [];
+    const { rateLimitWait, RATE_LIMIT_DEFAULT_WAIT_MS, RATE_LIMIT_MAX_WAIT_MS } = await import('./engine');
+    waits.push(rateLimitWait(undefined), rateLimitWait(86_400_000), rateLimitWait(0));
+    expect(waits).toEqual([RATE_LIMIT_DEFAULT_WAIT_MS, RATE_LIMIT_MAX_WAIT_MS, 1_000]);
+  });
+
   it('retries after 1 s, 5 s, 15 s, 60 s, then marks the outbox failed (and the periodic sync still tries)', async () => {
     const t = setup(serverDown);
     await t.store.apply({ table: 'references', operation: 'create', id: 'r1', at: 1, values: {} });

@@ -8,17 +8,28 @@
  * - Otherwise one counted failure: retry after 1 s, 5 s, 15 s, 60 s, then the
  *   outbox entries become 'failed' (still pushed by every later sync).
  * - A reconnect or the user's Retry starts the schedule from the beginning.
+ * - 429 → the server asked us to slow down: no failure of ours, so nothing is
+ *   counted; every trigger waits until its `Retry-After` has passed, then one run.
  */
 import { createBackoff, RETRY_DELAYS_MS, type Backoff } from './backoff';
+import { syncErrorReason } from './error-reason';
 import { errorMessage, isSyncError, SyncErrorCode } from './errors';
 import type { HybridClock } from './hybrid-clock';
 import type { LocalStore } from './local-store';
-import type { Logger, NetworkStatus, Realtime, Timers } from './ports';
+import type { Logger, NetworkStatus, Realtime, Timers, WallClock } from './ports';
 import { connectRealtime, isAlreadyLocal } from './realtime-apply';
 import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } from './scheduler';
 import { createSingleFlight } from './single-flight';
 import type { SyncService } from './sync-service';
 import { createSyncStateStore, type SyncStateStore } from './sync-state';
+
+/** Waits when a 429 names no Retry-After, and the longest one we honour (a bad header must not park sync for a day). */
+export const RATE_LIMIT_DEFAULT_WAIT_MS = 30_000;
+export const RATE_LIMIT_MAX_WAIT_MS = 10 * 60_000;
+
+export function rateLimitWait(retryAfterMs: number | undefined): number {
+  return Math.min(Math.max(retryAfterMs ?? RATE_LIMIT_DEFAULT_WAIT_MS, 1_000), RATE_LIMIT_MAX_WAIT_MS);
+}
 
 export interface SyncEngineDeps {
   service: SyncService;
@@ -27,6 +38,8 @@ export interface SyncEngineDeps {
   network: NetworkStatus;
   timers: Timers;
   logger: Logger;
+  /** The wall clock for the times the health view shows (default: the hybrid clock's). */
+  wall?: WallClock;
   realtime?: Realtime;
   lifecycle?: AppLifecycle;
   retryDelays?: readonly number[];
@@ -35,7 +48,7 @@ export interface SyncEngineDeps {
   realtimeDebounceMs?: number;
   /** How long stop() waits for a run in progress (default 3 s). */
   stopTimeoutMs?: number;
-  /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired'. */
+  /** Test hook: 'retry:<ms>', 'failed', 'offline-wait', 'auth-expired', 'rate-limited:<ms>', 'rate-limited-wait'. */
   trace?: (entry: string) => void;
 }
 
@@ -56,9 +69,12 @@ export interface SyncEngine {
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { service, store, network, timers, logger } = deps;
   const trace = deps.trace ?? (() => {});
+  const wall = deps.wall ?? (() => deps.clock.now());
   const state = createSyncStateStore({ online: network.getStatus().online });
   const backoff: Backoff = createBackoff(deps.retryDelays ?? RETRY_DELAYS_MS);
   let retryTimer: unknown = null;
+  // Set while a 429's Retry-After runs: only its own timer may start the next run.
+  let rateLimited = false;
   let stopped = false;
   // Whether the next run must ask the server for changes: every reason does but the
   // user's own write, whose run only pushes (it reaches the other screens sooner).
@@ -77,6 +93,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       trace('offline-wait');
       return;
     }
+    if (rateLimited) {
+      // A run now would only be refused again; the Retry-After timer asks for one.
+      pullWanted = true;
+      trace('rate-limited-wait');
+      return;
+    }
     clearRetry();
     state.set({ syncing: true });
     const pull = pullWanted;
@@ -84,7 +106,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     try {
       await service.run({ pull });
       backoff.reset();
-      state.set({ lastError: null });
+      state.set({ lastError: null, lastSuccessAt: wall() });
     } catch (error) {
       pullWanted = true;
       await onFailure(error);
@@ -96,11 +118,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function onFailure(error: unknown) {
     const message = errorMessage(error);
     logger.warn('sync failed', error);
-    state.set({ lastError: message });
+    state.set({ lastError: message, lastFailure: { at: wall(), reason: syncErrorReason(error), message } });
     if (isSyncError(error) && error.code === SyncErrorCode.unauthorized) {
       clearRetry();
       state.set({ authExpired: true });
       trace('auth-expired');
+      return;
+    }
+    if (isSyncError(error) && error.status === 429) {
+      const wait = rateLimitWait(error.retryAfterMs);
+      clearRetry();
+      rateLimited = true;
+      trace(`rate-limited:${wait}`);
+      retryTimer = timers.setTimeout(() => {
+        retryTimer = null;
+        rateLimited = false;
+        void flight.request();
+      }, wait);
       return;
     }
     // Nothing reached the server, or a proxy or the server says it is down for now (502-504):
@@ -182,7 +216,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async retryFailed() {
       await store.resetFailed();
       backoff.reset();
-      clearRetry();
+      if (!rateLimited) clearRetry();
       await request('manual');
     },
     notifyLocalWrite: () => scheduler.localWrite(),

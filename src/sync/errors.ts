@@ -24,6 +24,8 @@ export class SyncError extends Error {
     readonly code: SyncErrorCode,
     message: string,
     readonly status?: number,
+    /** With a 429: how long the server asked us to wait (its `Retry-After`), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

@@ -57,4 +57,22 @@ describe('chunkChanges', () => {
       { references: { created: [], updated: [], deleted: ['d'] } },
     ]);
   });
+
+  it('splits by bytes too: every part stays under the budget however few entries it holds', async () => {
+    const { chunkChanges, utf8Length } = await import('./sync-service');
+    // 2-, 3- and 4-byte characters: the budget counts UTF-8, not string length.
+    const big = (i: number) => ({ id: `r${i}`, response: 'é€😀'.repeat(2_000) });
+    const rows = Array.from({ length: 30 }, (_, i) => big(i));
+    const parts = chunkChanges({ references: { created: [], updated: rows, deleted: [] } }, 1_000, 100_000);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(utf8Length(JSON.stringify(part))).toBeLessThanOrEqual(100_000);
+    expect(parts.flatMap((p) => p.references!.updated.map((r) => r.id))).toEqual(rows.map((r) => r.id));
+    expect(utf8Length('é€😀')).toBe(new TextEncoder().encode('é€😀').length);
+  });
+
+  it('an entry larger than the budget goes alone, never dropped', async () => {
+    const { chunkChanges } = await import('./sync-service');
+    const parts = chunkChanges({ references: { created: [{ id: 'a', message: 'x'.repeat(500) }, { id: 'b' }], updated: [], deleted: [] } }, 10, 100);
+    expect(parts.map((p) => p.references!.created.map((r) => r.id))).toEqual([['a'], ['b']]);
+  });
 });

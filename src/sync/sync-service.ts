@@ -13,25 +13,23 @@
  *   losing value: a follow-up pull runs at once. If that pull does not carry
  *   the record (the winning write predates our cursor), the next pull starts
  *   from 0 so the server's version comes back through the same merge path.
- * - Every conflict is appended to a bounded log in sync_metadata.
+ * - Every write of ours that lost (a column the server kept its own value of,
+ *   or local changes a pulled deletion removed) goes to the conflict log
+ *   (conflict-log.ts), so the user can see it and restore it.
  * - Pulled rows are server state: they arrive as sync_status 'synced'.
  */
-import type { Database } from '@nozbe/watermelondb';
+import { Q, type Database } from '@nozbe/watermelondb';
 import type { DirtyRaw } from '@nozbe/watermelondb/RawRecord';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
 import { isSyncedTable } from '../shared/schema';
 import type { HybridClock } from './hybrid-clock';
-import { META_CLOCK_OFFSET, META_CONFLICT_LOG, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
+import { appendToConflictLog, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from './conflict-log';
+import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
 import { SyncError, SyncErrorCode } from './errors';
 import { countChanges, pullAllPages } from './pull-pages';
+import { resolvePulled, type Raw } from './resolve-pulled';
 import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
-
-export const CONFLICT_LOG_LIMIT = 200;
-
-export interface ConflictLogEntry extends PushConflict {
-  at: number;
-}
 
 export interface SyncRunResult {
   pulled: number;
@@ -52,6 +50,8 @@ export interface SyncServiceDeps {
   logger: Logger;
   /** Records per push request (default 1,000). */
   pushChunkSize?: number;
+  /** About the most bytes of JSON per push request (default PUSH_MAX_BYTES). */
+  pushMaxBytes?: number;
   /**
    * Entries per page, and so per local write, of a pull from 0 (default 5,000,
    * the most the server sends): one write of a whole large account holds the
@@ -60,6 +60,8 @@ export interface SyncServiceDeps {
    * (50,000 records: 4.2 s in pages of 2,000, 2.8 s in pages of 5,000).
    */
   firstSyncPageSize?: number;
+  /** This device's user: the conflict log says whether a winning write came from another of their devices or another user. */
+  userId?: () => string;
   /** Progress of a pull from 0 (the first sync on this device). */
   onInitialProgress?: (progress: { received: number; total: number | null } | null) => void;
 }
@@ -79,21 +81,52 @@ function key(table: string, id: string) {
   return `${table}/${id}`;
 }
 
-/** Splits a change set into parts of at most `size` entries (created + updated + deleted). */
-export function chunkChanges(changes: ChangeSet, size: number): ChangeSet[] {
+/** UTF-8 length of a string, without an encoder (not every JS runtime the engine targets has TextEncoder). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair is one 4-byte character.
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * The server refuses a body over 5 MB; parts stay well under it (the envelope,
+ * headers and a row's JSON escaping are small next to the margin).
+ */
+export const PUSH_MAX_BYTES = 1_000_000;
+
+/**
+ * Splits a change set into parts of at most `size` entries (created + updated
+ * + deleted) and about `maxBytes` of JSON each. One entry bigger than
+ * `maxBytes` (no valid row is: the field limits keep a row under 100 KB) goes alone.
+ */
+export function chunkChanges(changes: ChangeSet, size: number, maxBytes = PUSH_MAX_BYTES): ChangeSet[] {
   const parts: ChangeSet[] = [];
   let part: ChangeSet = {};
   let n = 0;
+  let bytes = 0;
   const slot = (table: string) => (part[table] ??= { created: [], updated: [], deleted: [] });
   const add = (table: string, kind: 'created' | 'updated' | 'deleted', item: WireRow | string) => {
-    if (n === size) {
+    // A separating comma, and the table's envelope once per part.
+    const itemBytes = utf8Length(JSON.stringify(item)) + 1 + (part[table] ? 0 : utf8Length(table) + 48);
+    if (n === size || (n > 0 && bytes + itemBytes > maxBytes)) {
       parts.push(part);
       part = {};
       n = 0;
+      bytes = 0;
     }
     if (kind === 'deleted') slot(table).deleted.push(item as string);
     else slot(table)[kind].push(item as WireRow);
     n += 1;
+    bytes += itemBytes;
   };
   for (const [table, set] of Object.entries(changes)) {
     if (!set) continue;
@@ -122,6 +155,7 @@ export interface SyncService {
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { database, transport, store, clock, wall, logger } = deps;
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
+  const pushMaxBytes = deps.pushMaxBytes ?? PUSH_MAX_BYTES;
   const firstSyncPageSize = deps.firstSyncPageSize ?? 5_000;
 
   function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
@@ -143,6 +177,45 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       out[table] = { created: [], updated: [...set.created, ...set.updated].map(fix), deleted: set.deleted };
     }
     return out as SyncDatabaseChangeSet;
+  }
+
+  // What this run pushed (table/id -> the columns it meant to change) and the losses it found.
+  let pushedThisRun = new Map<string, { table: string; id: string; values: Record<string, unknown> }>();
+  let lossesThisRun: ConflictEntry[] = [];
+  const lossContext = () => ({ at: wall(), self: deps.userId?.() ?? null });
+
+  function notePushed(changes: SyncDatabaseChangeSet) {
+    for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
+      if (!isSyncedTable(table)) continue;
+      for (const raw of [...set.created, ...set.updated]) {
+        const values = pushedColumns(table, raw as Raw);
+        if (values) pushedThisRun.set(key(table, String(raw.id)), { table, id: String(raw.id), values });
+      }
+    }
+  }
+
+  /** Records with local changes that this pull deletes: WatermelonDB lets the deletion win, so ours lost. */
+  async function notePulledDeletions(changes: ChangeSet) {
+    for (const [table, set] of Object.entries(changes)) {
+      if (!set?.deleted.length || !isSyncedTable(table)) continue;
+      const local = await database.get(table).query(Q.where('id', Q.oneOf(set.deleted))).fetch();
+      for (const record of local) {
+        const loss = lossByPulledDeletion(table, record._raw as unknown as Raw, lossContext());
+        if (loss) lossesThisRun.push(loss);
+      }
+    }
+  }
+
+  /** After the pulls that follow a push the server partly refused: which of our columns now hold its value. */
+  async function notePushLosses(lost: PushConflict[]) {
+    const ctx = lossContext();
+    for (const conflict of lost) {
+      const pushed = pushedThisRun.get(key(conflict.table, conflict.id));
+      if (!pushed) continue;
+      const found = await database.get(conflict.table).query(Q.where('id', conflict.id)).fetch();
+      const now = found[0] ? (found[0]._raw as unknown as Raw) : null;
+      lossesThisRun.push(...lossesAfterPush(conflict.table, conflict.id, pushed.values, now, ctx));
+    }
   }
 
   function toWire(changes: SyncDatabaseChangeSet): { wire: ChangeSet; count: number } {
@@ -199,22 +272,25 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             pagingState = p;
             prefetch(page.timestamp);
           }
+          await notePulledDeletions(page.changes);
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
         const pulled = await pullAllPages(transport, since, (page) => {
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
         });
         result.pulled = pulled.received;
+        await notePulledDeletions(pulled.changes);
         return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };
       },
       pushChanges: async ({ changes, lastPulledAt }): Promise<SyncPushResult> => {
         const { wire, count } = toWire(changes);
         if (count === 0) return {};
+        notePushed(changes);
         result.pushed = count;
         const rejected: Record<string, PushRejection[]> = {};
-        // Several requests for a big backlog (a body over 5 MB gets 413). A failure part-way
-        // fails the whole sync; the parts already sent are harmless to send again (idempotent).
-        for (const part of chunkChanges(wire, pushChunkSize)) {
+        // Several requests for a big backlog, by count and by bytes (a body over 5 MB gets 413).
+        // A failure part-way fails the whole sync; parts already sent are harmless to send again.
+        for (const part of chunkChanges(wire, pushChunkSize, pushMaxBytes)) {
           const response = await transport.push(part, lastPulledAt ?? null);
           if (response.serverTime !== undefined) clock.observeServerTime(response.serverTime);
           result.conflicts.push(...response.conflicts);
@@ -229,11 +305,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         }
         return { experimentalRejectedIds };
       },
-      // Keep our own bookkeeping while a record still has local changes: the pulled row says 'synced'.
-      conflictResolver: (_table, local, _remote, resolved) => {
-        resolved.sync_status = local.sync_status;
-        return resolved;
-      },
+      conflictResolver: (table, local, remote, resolved) =>
+        resolvePulled(table, local as unknown as Raw, remote as Raw, resolved as Raw) as DirtyRaw,
     });
     await store.settle(result.rejected);
     return result;
@@ -283,20 +356,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
   }
 
-  async function appendConflicts(conflicts: PushConflict[]) {
-    if (!conflicts.length) return;
-    const previous = await store.getMeta(META_CONFLICT_LOG);
-    let log: ConflictLogEntry[] = [];
-    try {
-      log = previous ? (JSON.parse(previous) as ConflictLogEntry[]) : [];
-    } catch {
-      log = [];
-    }
-    const at = wall();
-    log.push(...conflicts.map((c) => ({ ...c, at })));
-    await store.setMeta(META_CONFLICT_LOG, JSON.stringify(log.slice(-CONFLICT_LOG_LIMIT)));
-  }
-
   let savedOffset: number | null = null;
   async function saveClockOffset() {
     const offset = clock.offset();
@@ -312,6 +371,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   return {
     async run(options: SyncRunOptions = {}) {
+      pushedThisRun = new Map();
+      lossesThisRun = [];
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
       const first = await pullThrough(recovery, options.pull === false);
       if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
@@ -322,14 +383,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
         fullPull: first.fullPull,
       };
-      await appendConflicts(first.conflicts);
       const lost = first.conflicts.filter((c) => c.winner === 'server');
       if (lost.length) {
         logger.debug('sync: push lost conflicts, pulling again', lost);
         const follow = await pullThrough(false);
         total.pulled += follow.pulled;
         total.pushed += follow.pushed;
-        await appendConflicts(follow.conflicts);
         const missing = lost.filter((c) => !follow.pulledIds.has(key(c.table, c.id)));
         if (missing.length) {
           // The winning write is older than our cursor: re-read everything once.
@@ -338,6 +397,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           total.fullPull = true;
         }
       }
+      await notePushLosses(lost);
+      await appendToConflictLog(store, lossesThisRun);
       await saveClockOffset();
       // What the server acknowledged is safe there even if this device cannot store it
       // (storage full: the binding has told the user); the sync itself did succeed.

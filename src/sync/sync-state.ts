@@ -10,8 +10,20 @@ export interface SyncStateSnapshot {
   pendingCount: number;
   failedCount: number;
   lastError: string | null;
+  /** When the last sync run succeeded (since this client started). */
+  lastSuccessAt: number | null;
+  /** The last failed run, kept after later successes (the health view shows it). */
+  lastFailure: SyncFailure | null;
   initialSync: { received: number; total: number | null } | null;
   authExpired: boolean;
+}
+
+export interface SyncFailure {
+  at: number;
+  /** In a few words, e.g. "server unreachable" (error-reason.ts). */
+  reason: string;
+  /** The error's own message, for the curious and for bug reports. */
+  message: string;
 }
 
 export interface SyncStateStore {
@@ -26,6 +38,8 @@ export const INITIAL_SYNC_STATE: SyncStateSnapshot = {
   pendingCount: 0,
   failedCount: 0,
   lastError: null,
+  lastSuccessAt: null,
+  lastFailure: null,
   initialSync: null,
   authExpired: false,
 };

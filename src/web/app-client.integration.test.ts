@@ -201,7 +201,14 @@ describe('createAppClient against the real server', () => {
     expect((await rows(deviceA.client))[0]).toMatchObject({ status: 'declined', response: null });
     expect(JSON.parse((await deviceA.client.database.get<Model>('sync_metadata').query().fetch())
       .map((m) => m._raw as unknown as { key: string; value: string })
-      .find((m) => m.key === 'conflict_log')?.value ?? '[]')).toEqual([expect.objectContaining({ id, winner: 'server' })]);
+      .find((m) => m.key === 'conflict_log')?.value ?? '[]')).toEqual(
+      // Each column that lost, with both values; the winner was this referee's other device.
+      expect.arrayContaining([
+        expect.objectContaining({ id, column: 'status', mine: 'completed', winner: 'declined', by: 'own-device', source: 'push' }),
+        expect.objectContaining({ id, column: 'response', mine: 'Written on the train', winner: null, by: 'own-device' }),
+        expect.objectContaining({ id, column: 'responded_at', by: 'own-device' }),
+      ]),
+    );
 
     // A second request, answered on B first; A, offline and unaware, answers it later: refused, as final,
     // shown on A with the server's reason, and Discard takes the final answer back.

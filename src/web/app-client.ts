@@ -45,6 +45,10 @@ export interface SyncState {
   /** Outbox entries that used up their retries. */
   failedCount: number;
   lastError: string | null;
+  /** When the last sync succeeded (since this client started). */
+  lastSuccessAt: number | null;
+  /** The last failed sync, kept after later successes: when, why in a few words, and the error's message. */
+  lastFailure: { at: number; reason: string; message: string } | null;
   /** Set while the first sync on this device runs. */
   initialSync: { received: number; total: number | null } | null;
   /** The server refused the token: the user must sign in again; local data is kept. */
@@ -65,11 +69,15 @@ export interface AppClient {
   retryFailed(): void;
   /** Each action writes locally first (durably) and resolves before any network. */
   requestReference(input: ReferenceRequestInput): Promise<void>;
+  /** Changes a pending request's referee name, email or message (only the fields that differ are written). */
+  editRequest(id: string, input: ReferenceRequestInput): Promise<void>;
   deleteReference(id: string): Promise<void>;
   respond(id: string, response: string): Promise<void>;
   decline(id: string): Promise<void>;
   /** Asks for a reminder to the referee (mailed by the server once this syncs, 24 h after the last). */
   remind(id: string): Promise<void>;
+  /** `Restore mine`: writes this device's losing value of a conflict-log entry (by its key) again, as a new write. */
+  restoreConflict(key: string): Promise<void>;
   /** Drop a local change the server rejected and take the server's version back. */
   discardLocalChange(table: 'users' | 'references', id: string): Promise<void>;
   /** Replace the token after signing in again (see SyncState.authExpired). */
@@ -91,8 +99,19 @@ export interface AuthApi {
   refresh(session: Session): Promise<Session>;
   /** The session stored on this device, so a reload offline stays signed in. */
   restore(): Session | null;
-  /** Wipe this user's local data (database, service-worker queue, stored token). */
-  signOut(client: AppClient | null): Promise<void>;
+  /**
+   * Ends the session on the server (with `everywhere`, every session of the
+   * user) and wipes this user's local data (database, service-worker queue,
+   * stored token). Offline, the server hears of it when the network returns.
+   */
+  signOut(client: AppClient | null, options?: SignOutOptions): Promise<void>;
+  /** Sends sign-outs made offline; resolves once they settled (never rejects). */
+  flushSignOuts(): Promise<void>;
+}
+
+export interface SignOutOptions {
+  /** Sign out everywhere: every device's session of this user ends. */
+  everywhere?: boolean;
 }
 
 /** Errors from the API, thrown by AuthApi with the contract's code and message. */

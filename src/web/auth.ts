@@ -9,6 +9,7 @@ import { dbNameFor } from './loki-adapter';
 import { schemas } from './schemas';
 import { channelNameFor } from './tab-channel';
 import { SESSION_KEY } from './session-key';
+import { createSessionEndings, type SessionEndings } from './session-endings';
 import { TAB_PROTOCOL_VERSION } from './tab-messages';
 
 export { SESSION_KEY };
@@ -32,6 +33,8 @@ export interface AuthOptions {
   notifyServiceWorker?: () => void;
   /** Tells this user's other tabs that they signed out (tab-channel.ts). */
   notifyOtherTabs?: (userId: string) => void;
+  /** Where a sign-out waits until the server has heard of it. */
+  sessionEndings?: SessionEndings;
 }
 
 function broadcastSignedOut(userId: string): void {
@@ -92,6 +95,9 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
   const storage = options.storage ?? defaultStorage;
   const deleteDatabase = options.deleteDatabase ?? ((name: string) => deleteIndexedDb(name));
   const notifyOtherTabs = options.notifyOtherTabs ?? broadcastSignedOut;
+  const endings =
+    options.sessionEndings ??
+    createSessionEndings({ baseUrl: base, fetch: doFetch, ...(options.storage ? { storage: options.storage } : {}) });
   const notifyServiceWorker =
     options.notifyServiceWorker ??
     (() => {
@@ -178,8 +184,13 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
     },
     refresh: (session: Session) => withUser(session, '/api/auth/me', { method: 'GET' }),
     restore,
-    async signOut(client: AppClient | null) {
-      const userId = client?.session.user.id ?? restore()?.user.id ?? null;
+    async signOut(client: AppClient | null, signOutOptions = {}) {
+      const stored = restore();
+      const userId = client?.session.user.id ?? stored?.user.id ?? null;
+      const token = client?.session.token ?? stored?.token ?? null;
+      // Written down before anything is wiped: a tab closed during the rest still ends the
+      // session on the server at the next start. Offline, it waits for the network.
+      if (token) endings.record({ token, everywhere: signOutOptions.everywhere === true });
       // The session goes first: a tab that takes over as the writer when this one closes checks
       // it, and must not reopen (recreate) the database about to be deleted.
       storage()?.removeItem(SESSION_KEY);
@@ -195,8 +206,9 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
       if (userId) notifyOtherTabs(userId);
       notifyServiceWorker();
       const names = userId ? [dbNameFor(userId), WORKBOX_QUEUE_DB] : [WORKBOX_QUEUE_DB];
-      await Promise.all(names.map((name) => deleteDatabase(name)));
+      await Promise.all([...names.map((name) => deleteDatabase(name)), endings.flush()]);
     },
+    flushSignOuts: () => endings.flush(),
   };
 }
 

@@ -172,10 +172,13 @@ export function createFollowerClient(deps: FollowerDeps): FollowerClient {
         input: { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message },
         recordId: randomId(),
       }),
+    editRequest: (recordId, input: ReferenceRequestInput) =>
+      send({ name: 'editRequest', recordId, input: { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message } }),
     deleteReference: (recordId) => send({ name: 'deleteReference', recordId }),
     respond: (recordId, response) => send({ name: 'respond', recordId, response }),
     decline: (recordId) => send({ name: 'decline', recordId }),
     remind: (recordId) => send({ name: 'remind', recordId }),
+    restoreConflict: (key) => send({ name: 'restoreConflict', key }),
     discardLocalChange: (table, recordId) => send({ name: 'discardLocalChange', table, recordId }),
     renewSession(next: Session) {
       if (next.user.id !== current.user.id) throw new Error('renewSession: a different user must sign out first');

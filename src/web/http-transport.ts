@@ -25,6 +25,15 @@ function serverTimeOf(response: Response): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1_000) : undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 async function errorFrom(response: Response): Promise<SyncError> {
   let message = `HTTP ${response.status}`;
   try {
@@ -35,6 +44,9 @@ async function errorFrom(response: Response): Promise<SyncError> {
     // not JSON: keep the status line
   }
   if (response.status === 401) return new SyncError(SyncErrorCode.unauthorized, message, 401);
+  if (response.status === 429) {
+    return new SyncError(SyncErrorCode.server, message, 429, retryAfterMs(response.headers.get('retry-after')));
+  }
   return new SyncError(SyncErrorCode.server, message, response.status);
 }
 

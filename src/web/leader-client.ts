@@ -8,7 +8,9 @@
  * schedules a sync.
  */
 import type { Database } from '@nozbe/watermelondb';
-import { createActions } from '../sync/actions';
+import { isSyncedTable } from '../shared/schema';
+import { createActions, ValidationError } from '../sync/actions';
+import { markRestored, readConflictLog } from '../sync/conflict-log';
 import { createSyncEngine } from '../sync/engine';
 import { createHybridClock } from '../sync/hybrid-clock';
 import { META_CLOCK_OFFSET } from '../sync/local-store';
@@ -151,6 +153,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     wall,
     persistence,
     logger,
+    userId: () => current.user.id,
     onInitialProgress: (initialSync) => engine.state.set({ initialSync }),
   });
   const engine = createSyncEngine({
@@ -160,6 +163,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     network,
     timers,
     logger,
+    wall,
     ...(realtime ? { realtime } : {}),
     ...(lifecycle ? { lifecycle } : {}),
     // A user's write or another device's change syncs at once: the engine's single flight
@@ -207,9 +211,18 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       if (!(await isLive(database, 'references', id))) return;
       await actions.deleteReference(id);
     },
+    editRequest: (id, input) => actions.editRequest(id, input),
     respond: (id, response) => actions.respond(id, response),
     decline: (id) => actions.decline(id),
     remind: (id) => actions.remind(id),
+    async restoreConflict(key) {
+      const entry = (await readConflictLog(store)).find((e) => e.key === key);
+      if (!entry || entry.column === null || !isSyncedTable(entry.table)) throw new ValidationError('conflict', 'There is nothing to restore for this conflict.');
+      if (entry.restoredAt !== undefined) return; // a repeat (a follower resending) is done already
+      await actions.restoreValue(entry.table, entry.id, entry.column, entry.mine as string | number | boolean | null);
+      await markRestored(store, key, wall());
+      await persistence.saveNow();
+    },
     async discardLocalChange(table, id) {
       await store.discard(table, id);
       await persistence.saveNow();

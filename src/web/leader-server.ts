@@ -8,7 +8,7 @@
  * answers a repeat from its memory of results; a new writer relies on each
  * action being safe to repeat (requestReference carries its record id and
  * is skipped when that record exists; delete of a missing or deleted record,
- * respond/decline/discard with the same values are no-ops in effect).
+ * respond/decline/discard/editRequest with the same values are no-ops in effect).
  */
 import { randomId } from './random-id';
 import type { LeaderClient } from './leader-client';
@@ -28,6 +28,8 @@ export function perform(client: LeaderClient, action: TabAction): Promise<void> 
   switch (action.name) {
     case 'requestReference':
       return client.requestReferenceWithId(action.input, action.recordId);
+    case 'editRequest':
+      return client.editRequest(action.recordId, action.input);
     case 'deleteReference':
       return client.deleteReference(action.recordId);
     case 'respond':
@@ -36,6 +38,8 @@ export function perform(client: LeaderClient, action: TabAction): Promise<void> 
       return client.decline(action.recordId);
     case 'remind':
       return client.remind(action.recordId);
+    case 'restoreConflict':
+      return client.restoreConflict(action.key);
     case 'discardLocalChange':
       return client.discardLocalChange(action.table, action.recordId);
   }

@@ -217,7 +217,22 @@ describe('sync service', () => {
     expect(await raw(t.database, 'references', 'r1')).toMatchObject({ response: 'Other', _status: 'synced', sync_status: 'synced' });
     expect(await t.store.outbox()).toEqual([]);
     const log = JSON.parse((await t.store.getMeta(META_CONFLICT_LOG)) ?? '[]') as unknown[];
-    expect(log).toEqual([expect.objectContaining({ table: 'references', id: 'r1', winner: 'server' })]);
+    // The column that lost, with both values; status was 'completed' on both sides, so it did not lose.
+    expect(log).toEqual([
+      expect.objectContaining({ table: 'references', id: 'r1', column: 'response', mine: 'Great', winner: 'Other', source: 'push', label: 'Me <me@example.com>' }),
+    ]);
+  });
+
+  it('logs local changes that a pulled deletion removed (a conflict resolved during a pull)', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'Gone Soon', refereeEmail: 'g@example.com', message: 'first' });
+    await t.service.run();
+    await t.actions.editRequest(id, { refereeName: 'Gone Soon', refereeEmail: 'g@example.com', message: 'edited offline' });
+    t.server.serverDelete('references', id);
+    await t.service.run();
+    expect(await raw(t.database, 'references', id)).toBeNull();
+    const log = JSON.parse((await t.store.getMeta(META_CONFLICT_LOG)) ?? '[]') as unknown[];
+    expect(log).toEqual([expect.objectContaining({ id, column: null, mine: { message: 'edited offline' }, winner: null, source: 'pull', label: 'Gone Soon <g@example.com>' })]);
   });
 
   it('deletes: pushes the id, purges locally, removes the entry', async () => {

@@ -14,10 +14,12 @@ export type RawRow = { id: string } & Record<string, unknown>;
 /** Every action a follower may ask the writer to perform. */
 export type TabAction =
   | { name: 'requestReference'; input: ReferenceRequestInput; recordId: string }
+  | { name: 'editRequest'; recordId: string; input: ReferenceRequestInput }
   | { name: 'deleteReference'; recordId: string }
   | { name: 'respond'; recordId: string; response: string }
   | { name: 'decline'; recordId: string }
   | { name: 'remind'; recordId: string }
+  | { name: 'restoreConflict'; key: string }
   | { name: 'discardLocalChange'; table: 'users' | 'references'; recordId: string };
 
 /** An error as it crosses postMessage: the prototype is lost, so callers match on `name`. */

@@ -4,10 +4,12 @@ import { deletedName, forgetDeletedExcept } from '../deleted-names';
 import { useDrafts } from '../hooks/use-draft';
 import { useObservable } from '../hooks/use-observable';
 import { useSyncState } from '../hooks/use-sync-state';
-import { NO_FILTER, UNTIL_DOWNLOADED, observeMyReferences, observeOutboxDeletions, observeSyncErrors, sameReferenceView } from '../records';
+import { observeMyReferencesDownloading } from '../first-sync-records';
+import { NO_FILTER, observeMyReferences, observeOutboxDeletions, observeSyncErrors, sameReferenceView } from '../records';
 import type { ListFilter, OutboxDeletion, ReferenceView } from '../records';
 import { referencePath } from '../router';
 import { DeleteButton } from './delete-button';
+import { useEditRequest } from './edit-request';
 import { Link } from './link';
 import { DatesLine, StatusBadge, SyncNote } from './reference-bits';
 import { RemindButton } from './remind-button';
@@ -27,12 +29,15 @@ interface ListProps {
 export function MyReferencesList({ client, filter = NO_FILTER, empty }: ListProps) {
   const { database, session } = client;
   const { limit, showMore } = usePageLimit();
-  // While the first sync downloads the account, the list waits (the progress bar shows):
-  // re-querying and re-rendering it after every page cost a sixth of a large first sync.
+  // While the first sync downloads the account, rows show as pages arrive and writes made
+  // meanwhile at once, without the full query per page (first-sync-records.ts).
   const downloading = useSyncState(client).initialSync !== null;
   const page = useObservable(
     useMemo(
-      () => (downloading ? UNTIL_DOWNLOADED : observeMyReferences(database, session.user.id, limit, filter)),
+      () =>
+        downloading
+          ? observeMyReferencesDownloading(database, session.user.id, limit, filter)
+          : observeMyReferences(database, session.user.id, limit, filter),
       [downloading, database, session.user.id, limit, filter],
     ),
     { keepPrevious: true },
@@ -49,7 +54,7 @@ export function MyReferencesList({ client, filter = NO_FILTER, empty }: ListProp
   const filtered = filter.status !== null || filter.search.trim() !== '';
   return (
     <div className="list-block">
-      {page && page.total === 0 && failedDeletions.length === 0 ? (
+      {page && page.total === 0 && failedDeletions.length === 0 && !downloading ? (
         <p className="empty">{filtered ? 'Nothing matches. Clear the search or choose All to see every request.' : empty}</p>
       ) : null}
       <ul className="reference-list" aria-labelledby={MY_REFERENCES_HEADING} aria-busy={page === undefined}>
@@ -86,6 +91,7 @@ function keepFocusInList(kind: 'undoable' | 'final') {
 }
 
 function MyReferenceItemView({ client, reference, error }: ItemProps) {
+  const edit = useEditRequest(client, reference);
   return (
     <li className="reference">
       <div className="reference__head">
@@ -105,11 +111,12 @@ function MyReferenceItemView({ client, reference, error }: ItemProps) {
         </blockquote>
       ) : null}
       <SyncNote client={client} reference={reference} error={error} />
-      {/* More actions (Edit) join Remind and Delete here. */}
       <div className="reference__actions">
+        {edit.button}
         <RemindButton client={client} reference={reference} />
         <DeleteButton client={client} reference={reference} onDeleted={keepFocusInList} />
       </div>
+      {edit.form}
     </li>
   );
 }

@@ -3,7 +3,8 @@ import type { AppClient } from '../../web/app-client';
 import { useDrafts } from '../hooks/use-draft';
 import { useObservable } from '../hooks/use-observable';
 import { useSyncState } from '../hooks/use-sync-state';
-import { NO_FILTER, UNTIL_DOWNLOADED, observeRequestsForMe, observeSyncErrors, observeUsers, sameReferenceView } from '../records';
+import { observeRequestsForMeDownloading } from '../first-sync-records';
+import { NO_FILTER, observeRequestsForMe, observeSyncErrors, observeUsers, sameReferenceView } from '../records';
 import type { ListFilter, Person, ReferenceView } from '../records';
 import { referencePath } from '../router';
 import { Link } from './link';
@@ -25,11 +26,14 @@ interface ListProps {
 export function RequestsForMeList({ client, filter = NO_FILTER, empty }: ListProps) {
   const { database, session } = client;
   const { limit, showMore } = usePageLimit();
-  // Waits for the first sync to finish, like MyReferencesList.
+  // During the first sync, as MyReferencesList.
   const downloading = useSyncState(client).initialSync !== null;
   const page = useObservable(
     useMemo(
-      () => (downloading ? UNTIL_DOWNLOADED : observeRequestsForMe(database, session.user.email, limit, filter)),
+      () =>
+        downloading
+          ? observeRequestsForMeDownloading(database, session.user.email, limit, filter)
+          : observeRequestsForMe(database, session.user.email, limit, filter),
       [downloading, database, session.user.email, limit, filter],
     ),
     { keepPrevious: true },
@@ -41,7 +45,7 @@ export function RequestsForMeList({ client, filter = NO_FILTER, empty }: ListPro
   const filtered = filter.status !== null || filter.search.trim() !== '';
   return (
     <div className="list-block">
-      {page && page.total === 0 ? <p className="empty">{filtered ? 'Nothing matches. Clear the search or choose All to see every request.' : empty}</p> : null}
+      {page && page.total === 0 && !downloading ? <p className="empty">{filtered ? 'Nothing matches. Clear the search or choose All to see every request.' : empty}</p> : null}
       <ul className="reference-list" aria-labelledby={REQUESTS_FOR_ME_HEADING} aria-busy={page === undefined}>
         {shown.map((request) => (
           <RequestItem key={request.id} client={client} request={request} candidate={people?.get(request.userId) ?? SOMEONE} error={errors?.get(request.id)} />

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { AppClient } from '../../web/app-client';
+import { askPersistenceOnce } from '../../web/device-health';
 import type { DeviceProblemsStore } from '../device-problems';
 import { browserStorage, createDrafts } from '../drafts';
 import { CountsContext, createSharedCounts } from '../hooks/use-counts';
@@ -16,6 +17,8 @@ import { VerifyEmailNotice } from './verify-email';
 import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices';
 import { TopBar } from './top-bar';
 import { UndoNotice } from './undo-notice';
+import { ConflictsView } from './views/conflicts-view';
+import { HealthView } from './views/health-view';
 import { InboxView } from './views/inbox-view';
 import { Landing } from './views/landing';
 import { NotFoundView } from './views/not-found-view';
@@ -34,6 +37,8 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
   const undo = useMemo(() => createUndoStore(), []);
   const counts = useMemo(() => createSharedCounts(client), [client]);
   useEffect(() => () => undo.dismiss(), [undo]);
+  // After the first sign-in on this device: ask the browser not to evict the offline data.
+  useEffect(() => void askPersistenceOnce().catch(() => null), []);
   return (
     <DraftsContext.Provider value={drafts}>
       <CountsContext.Provider value={counts}>
@@ -79,6 +84,10 @@ function CurrentView({ client }: { client: AppClient }) {
       return <InboxView client={client} />;
     case 'reference':
       return <ReferenceView key={route.id} client={client} id={route.id} />;
+    case 'health':
+      return <HealthView client={client} />;
+    case 'conflicts':
+      return <ConflictsView client={client} />;
     default:
       return <NotFoundView />;
   }

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { useCounts } from '../hooks/use-counts';
 import { useRoute } from '../hooks/use-router';
 import type { SessionStore } from '../session-store';
 import { describeError } from '../validation';
 import { Link } from './link';
+import { SignOutGuard } from './sign-out-guard';
 import { SyncIndicator } from './sync-indicator';
 
 /**
@@ -40,20 +41,28 @@ export function TopBar({ client, sessions }: { client: AppClient; sessions: Sess
         <SyncIndicator client={client} />
         <div className="topbar__user">
           <span className="topbar__name">{session.user.name}</span>
-          <SignOutButton sessions={sessions} />
+          <SignOutButton client={client} sessions={sessions} />
         </div>
       </div>
     </header>
   );
 }
 
-function SignOutButton({ sessions }: { sessions: SessionStore }) {
+function SignOutButton({ client, sessions }: { client: AppClient; sessions: SessionStore }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  async function signOut() {
+  // With unsynced work, a sign-out asks first (sign-out-guard.tsx).
+  const [guarding, setGuarding] = useState<{ everywhere: boolean } | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
+  function ask(everywhere: boolean, button: HTMLButtonElement) {
+    if (client.state.getSnapshot().pendingCount === 0) return void signOut(everywhere);
+    opener.current = button;
+    setGuarding({ everywhere });
+  }
+  async function signOut(everywhere: boolean) {
     setBusy(true);
     try {
-      await sessions.signOut();
+      await sessions.signOut({ everywhere });
     } catch (failure) {
       setError(describeError(failure));
       setBusy(false);
@@ -61,13 +70,36 @@ function SignOutButton({ sessions }: { sessions: SessionStore }) {
   }
   return (
     <>
-      <button type="button" className="button button--small" disabled={busy} onClick={() => void signOut()}>
+      <button type="button" className="button button--small" disabled={busy} onClick={(event) => ask(false, event.currentTarget)}>
         Sign out
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={busy}
+        title="Ends your session on every device, this one included"
+        onClick={(event) => ask(true, event.currentTarget)}
+      >
+        Sign out everywhere
       </button>
       {error ? (
         <span className="form-error" role="alert">
           {error}
         </span>
+      ) : null}
+      {guarding ? (
+        <SignOutGuard
+          client={client}
+          everywhere={guarding.everywhere}
+          onSignOut={() => {
+            setGuarding(null);
+            void signOut(guarding.everywhere);
+          }}
+          onCancel={() => {
+            setGuarding(null);
+            opener.current?.focus();
+          }}
+        />
       ) : null}
     </>
   );

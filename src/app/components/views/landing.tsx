@@ -3,7 +3,7 @@ import type { AppClient } from '../../../web/app-client';
 import { useObservable } from '../../hooks/use-observable';
 import { useRouter } from '../../hooks/use-router';
 import { useSyncState } from '../../hooks/use-sync-state';
-import { NEVER_DECIDED, UNTIL_DOWNLOADED, observeHasOwnReferences, observeHasPulled, observeHasRequestsForMe } from '../../records';
+import { NEVER_DECIDED, observeHasOwnReferences, observeHasPulled, observeHasRequestsForMe } from '../../records';
 
 /** How long `/` waits for a device's first sync to start before choosing from what it holds. */
 const START_WAIT_MS = 4_000;
@@ -22,8 +22,8 @@ export function landingPath(inbox: { waiting: boolean; any: boolean }, hasOwn: b
 
 /**
  * `/`: chooses the view, once the device knows the account. On a new device
- * that is after its first pull (the user's own row arrives with it), so a
- * referee signing in on a new phone still lands on the inbox. Offline, or if
+ * that is after the first page of its first pull (the user's own row arrives
+ * with it), so a referee signing in on a new phone still lands on the inbox. Offline, or if
  * no sync starts soon, it chooses from what the device holds.
  */
 export function Landing({ client }: { client: AppClient }) {
@@ -34,8 +34,8 @@ export function Landing({ client }: { client: AppClient }) {
   const downloading = sync.initialSync !== null;
   // Whether anything is there, not how much: one record read each, so the choice is made at once.
   const { email } = session.user;
-  const waiting = useObservable(useMemo(() => (downloading ? UNTIL_DOWNLOADED : observeHasRequestsForMe(database, email, true)), [downloading, database, email]));
-  const any = useObservable(useMemo(() => (downloading ? UNTIL_DOWNLOADED : observeHasRequestsForMe(database, email, false)), [downloading, database, email]));
+  const waiting = useObservable(useMemo(() => observeHasRequestsForMe(database, email, true), [database, email]));
+  const any = useObservable(useMemo(() => observeHasRequestsForMe(database, email, false), [database, email]));
   const inbox = waiting === undefined || any === undefined ? undefined : { waiting, any };
   const needsOwn = inbox !== undefined && !inbox.waiting && inbox.any;
   const hasOwn = useObservable(useMemo(() => (needsOwn ? observeHasOwnReferences(database, session.user.id) : NEVER_DECIDED), [needsOwn, database, session.user.id]));
@@ -45,7 +45,10 @@ export function Landing({ client }: { client: AppClient }) {
     return () => clearTimeout(timer);
   }, []);
   const offline = typeof navigator !== 'undefined' && !navigator.onLine;
-  const known = !downloading && (pulled === true || offline || waited || sync.lastError !== null);
+  // During a first sync, as soon as its first page is stored (the user's own row comes with
+  // it): the lists show rows as pages arrive, so waiting for the whole account would only
+  // keep the user on this message. From the data so far; a later page cannot move them.
+  const known = pulled === true || (!downloading && (offline || waited || sync.lastError !== null));
   const path = known && inbox ? landingPath(inbox, hasOwn) : null;
   useEffect(() => {
     if (path) router.navigate(path, { replace: true });

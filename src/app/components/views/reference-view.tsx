@@ -8,6 +8,7 @@ import { useSyncState } from '../../hooks/use-sync-state';
 import { observeReference, observeSyncErrors, observeUsers } from '../../records';
 import type { ReferenceView as Reference } from '../../records';
 import { DeleteButton } from '../delete-button';
+import { useEditRequest } from '../edit-request';
 import { Link } from '../link';
 import { Ago, StatusBadge, SyncNote } from '../reference-bits';
 import { RespondForm, respondDraftName } from '../respond-form';
@@ -91,6 +92,7 @@ function Body({ client, reference, heading }: { client: AppClient; reference: Re
 function AsCandidate({ client, reference }: { client: AppClient; reference: Reference }) {
   useDocumentTitle(`Request to ${reference.refereeName}`);
   const router = useRouter();
+  const edit = useEditRequest(client, reference);
   return (
     <div className="view">
       <p className="detail__back">
@@ -109,8 +111,10 @@ function AsCandidate({ client, reference }: { client: AppClient; reference: Refe
         </div>
         <Body client={client} reference={reference} heading="Your message" />
         <div className="reference__actions">
+          {edit.button}
           <DeleteButton client={client} reference={reference} onDeleted={() => router.navigate('/references')} />
         </div>
+        {edit.form}
       </article>
     </div>
   );

@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { cleanAt } from './axe';
+import { itemWith, myReferences, newPerson, onNewDevice, requestReference, requestsForMe, syncStatus } from './helpers';
+
+test('a write that lost shows in Conflicts with both values, survives a reload, and Restore mine puts it back everywhere', async ({ browser }) => {
+  const candidate = newPerson('Cora Conflicted');
+  const { context: laptop, page: laptopPage } = await onNewDevice(browser, candidate);
+  await requestReference(laptopPage, { name: 'Ada Both', email: 'ada.both@example.com' }, 'Original words');
+  await expect(syncStatus(laptopPage)).toHaveText('Synced');
+  const { context: phone, page: phonePage } = await onNewDevice(browser, candidate, { how: 'signIn' });
+  await expect(itemWith(myReferences(phonePage), 'Ada Both')).toBeVisible({ timeout: 15_000 });
+
+  const edit = async (page: typeof laptopPage, text: string) => {
+    const item = itemWith(myReferences(page), 'Ada Both');
+    await item.getByRole('button', { name: 'Edit' }).click();
+    await item.getByRole('textbox', { name: 'Message' }).fill(text);
+    await item.getByRole('button', { name: 'Save changes' }).click();
+    await expect(item).toContainText(text);
+  };
+  // The laptop's edit is made first, offline; the phone's later one reaches the server first and wins.
+  await laptop.setOffline(true);
+  await expect(syncStatus(laptopPage)).toHaveText('Offline - 0 unsynced');
+  await edit(laptopPage, 'Laptop words');
+  await phonePage.waitForTimeout(20);
+  await edit(phonePage, 'Phone words');
+  await expect(syncStatus(phonePage)).toHaveText('Synced');
+  await laptop.setOffline(false);
+  await expect(itemWith(myReferences(laptopPage), 'Ada Both')).toContainText('Phone words', { timeout: 30_000 });
+  await expect(syncStatus(laptopPage)).toHaveText('Synced');
+
+  // The log outlives the page.
+  await laptopPage.goto('/conflicts');
+  await laptopPage.reload();
+  const list = laptopPage.getByRole('list', { name: 'Conflicts' });
+  const entry = list.getByRole('listitem').filter({ hasText: 'Ada Both' });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('Message');
+  await expect(entry.getByRole('definition').nth(0)).toHaveText('Laptop words');
+  await expect(entry.getByRole('definition').nth(1)).toHaveText('Phone words');
+  await expect(entry).toContainText('another device of yours');
+  await expect(entry).toContainText('when this device sent it');
+  await cleanAt(laptopPage, 'the conflicts view');
+
+  // By keyboard.
+  await entry.getByRole('button', { name: 'Restore mine' }).focus();
+  await laptopPage.keyboard.press('Enter');
+  await expect(entry).toContainText('Restored');
+  await expect(entry.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await expect(syncStatus(laptopPage)).toHaveText('Synced', { timeout: 30_000 });
+  await expect(itemWith(myReferences(phonePage), 'Ada Both')).toContainText('Laptop words', { timeout: 15_000 });
+  await laptopPage.goto('/references');
+  await expect(itemWith(myReferences(laptopPage), 'Ada Both')).toContainText('Laptop words');
+  await laptop.close();
+  await phone.close();
+});
+
+test('a deletion pulled over unsynced changes is shown as another person’s, with what was lost', async ({ browser }) => {
+  const candidate = newPerson('Dora Deleter');
+  const referee = newPerson('Rolf Writer');
+  const { context: refereeContext, page: refereePage } = await onNewDevice(browser, referee);
+  const { context: candidateContext, page: candidatePage } = await onNewDevice(browser, candidate);
+  await requestReference(candidatePage, { name: referee.name, email: referee.email }, 'Please');
+  const request = itemWith(requestsForMe(refereePage), candidate.name);
+  await expect(request).toBeVisible({ timeout: 15_000 });
+
+  await refereeContext.setOffline(true);
+  await request.getByRole('button', { name: 'Respond' }).click();
+  await request.getByRole('textbox', { name: 'Reference' }).fill('Written on a plane');
+  await request.getByRole('button', { name: 'Submit reference' }).click();
+  await expect(syncStatus(refereePage)).toHaveText('Offline - 1 unsynced');
+
+  await itemWith(myReferences(candidatePage), referee.name).getByRole('button', { name: 'Delete' }).click();
+  await expect(syncStatus(candidatePage)).toHaveText('Synced', { timeout: 15_000 });
+  // The deletion must reach the server before the referee's answer does.
+  await expect(candidatePage.getByRole('button', { name: 'Undo' })).toBeVisible();
+
+  await refereeContext.setOffline(false);
+  await expect(syncStatus(refereePage)).toHaveText('Synced', { timeout: 30_000 });
+  await refereePage.goto('/conflicts');
+  const entry = refereePage.getByRole('list', { name: 'Conflicts' }).getByRole('listitem');
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('Deleted, with your unsynced changes');
+  await expect(entry).toContainText('Written on a plane');
+  await expect(entry).toContainText('another person');
+  await expect(entry).toContainText('when this device received the change');
+  await expect(entry.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await cleanAt(refereePage, 'the conflicts view with a deletion');
+  await refereeContext.close();
+  await candidateContext.close();
+});
