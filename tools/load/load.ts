@@ -697,7 +697,8 @@ async function main(): Promise<number> {
       problems.push(...diff(`${c.label} incremental`, 'reference', expected.references, c.replica.references, REFERENCE_COLUMNS));
       problems.push(...diff(`${c.label} incremental`, 'user', expected.users, c.replica.users, USER_COLUMNS));
     });
-    const missedEvents = [...expectations].filter((e) => e.acked);
+    // A change to a reference its candidate deleted meanwhile is kept out by the deletion: no event is due.
+    const missedEvents = [...expectations].filter((e) => e.acked && (e.deleted || !model.references.get(e.id)?.deleted));
     for (const e of missedEvents.slice(0, 20)) problems.push(`${e.recipient.label}: no real-time event for ${e.deleted ? 'deletion of ' : ''}${e.id}`);
 
     const memory = BURST > 0 ? await memoryBurst(servers[0]!) : null;
