@@ -58,14 +58,14 @@ export async function applyPush(
     rejected = new Map();
     conflicts = new Map();
     for (const r of rejections) addRejection(r.table, r.id, r.code, r.message);
-    const begun = await tx.begin({ user: { id: pusher.id, lock: hasUsers ? 'update' : 'share' } });
+    const refIds = parsed.filter((p) => p.table === 'references').map((p) => p.write.id);
+    const begun = await tx.begin({ user: { id: pusher.id, lock: hasUsers ? 'update' : 'share' }, references: refIds });
     // Verified as committed now, not as when the request was authenticated: a verification
     // that committed meanwhile releases this push's invitations (reveal.ts).
     const viewer: Viewer = { ...pusher, verified: begun.verified ?? pusher.verified, verifiedSeq: begun.verifiedSeq ?? pusher.verifiedSeq };
     let seq = begun.base;
     const users = await tx.loadUsers(parsed.filter((p) => p.table === 'users').map((p) => p.write.id));
-    const refIds = parsed.filter((p) => p.table === 'references').map((p) => p.write.id);
-    const refs = await tx.loadReferences(refIds);
+    const refs = begun.references;
     const invitations = new Map<string, Invitation>();
     for (const inv of await tx.loadInvitations([...refs.keys()])) invitations.set(invitationKey(inv.referenceId, inv.email), inv);
     const ctx: PushContext = {

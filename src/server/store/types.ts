@@ -103,6 +103,8 @@ export interface BeginOptions {
   user?: { id: string; lock: 'share' | 'update' };
   /** Take this email's bucket alone (a verification, a sign-up): pushes addressing it wait, or are waited for. */
   exclusiveEmail?: string;
+  /** Load these references too, locked until commit (as `loadReferences`), in the same statement. */
+  references?: readonly string[];
 }
 
 export interface Begun {
@@ -111,6 +113,8 @@ export interface Begun {
   /** The locked user's verification, as last committed (null without `user`, or when the row does not exist). */
   verified: boolean | null;
   verifiedSeq: number | null;
+  /** The references asked for in `references` that exist. */
+  references: Map<string, StoredReference>;
 }
 
 /**
