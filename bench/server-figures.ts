@@ -276,8 +276,8 @@ function rssMb(pid: number): number {
   return Number(line[1]) / 1024;
 }
 
-/** Server connections waiting on a lock, sampled every 20 ms while `work` runs: [max, mean]. */
-async function lockWaits(schemaLike: string, work: Promise<number>): Promise<{ rate: number; max: number; mean: number }> {
+/** Connections named `appName` waiting on a lock, sampled every 20 ms while `work` runs. */
+async function lockWaits(appName: string, work: Promise<number>): Promise<{ rate: number; max: number; mean: number }> {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   const samples: number[] = [];
@@ -285,8 +285,8 @@ async function lockWaits(schemaLike: string, work: Promise<number>): Promise<{ r
   const sampling = (async () => {
     while (!done) {
       const r = await admin.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query NOT ILIKE '%pg_stat_activity%' AND application_name = '' AND datname = current_database() AND query ILIKE $1",
-        [schemaLike],
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1",
+        [appName],
       );
       samples.push(Number(r.rows[0]?.n ?? 0));
       await new Promise((res) => setTimeout(res, 20));
@@ -311,7 +311,8 @@ async function wideFigures(staticDir: string): Promise<Result[]> {
   const why = await postgresAvailable();
   if (why) return [failed('push_records_per_s_pg_50', 'records/s', 'ratio >= 0.8', why), failed('push_growth_1_to_50_pg', 'x', 'ratio >= 1', why)];
   const raw = await rawPostgres(WIDE_CONNECTIONS);
-  const server = await startServer({ staticDir, postgres: true, poolSize: WIDE_CONNECTIONS });
+  const appName = `bench-wide-${uid()}`;
+  const server = await startServer({ staticDir, postgres: true, poolSize: WIDE_CONNECTIONS, appName });
   try {
     const user = await signup(server.url, 'Wide');
     await rawUpsert(raw, batchesFor(user, 1_000), WIDE_CLIENTS);
@@ -323,7 +324,7 @@ async function wideFigures(staticDir: string): Promise<Result[]> {
       one.floor.push(await rawUpsert(raw, batchesFor(user, PUSH_RECORDS / 2), 1));
       one.ours.push(await concurrently(batchesFor(user, PUSH_RECORDS / 2), 1, (b) => push(server.url, user, b)));
       wide.floor.push(await rawUpsert(raw, batchesFor(user, PUSH_RECORDS), WIDE_CLIENTS));
-      const sampled = await lockWaits('%references%', concurrently(batchesFor(user, PUSH_RECORDS), WIDE_CLIENTS, (b) => push(server.url, user, b)));
+      const sampled = await lockWaits(appName, concurrently(batchesFor(user, PUSH_RECORDS), WIDE_CLIENTS, (b) => push(server.url, user, b)));
       wide.ours.push(sampled.rate);
       wide.waits.push(sampled.max);
     }
