@@ -277,24 +277,27 @@ function rssMb(pid: number): number {
 }
 
 /** Connections named `appName` waiting on a lock, sampled every 20 ms while `work` runs. */
-async function lockWaits(appName: string, work: Promise<number>): Promise<{ rate: number; max: number; mean: number }> {
+async function lockWaits(appName: string, work: Promise<number>): Promise<{ rate: number; max: number; mean: number; kinds: string }> {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   const samples: number[] = [];
+  const kinds = new Map<string, number>();
   let done = false;
   const sampling = (async () => {
     while (!done) {
-      const r = await admin.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1",
+      const r = await admin.query<{ e: string; n: string }>(
+        "SELECT wait_event AS e, count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1 GROUP BY 1",
         [appName],
       );
-      samples.push(Number(r.rows[0]?.n ?? 0));
+      samples.push(r.rows.reduce((n, row) => n + Number(row.n), 0));
+      for (const row of r.rows) kinds.set(row.e, (kinds.get(row.e) ?? 0) + Number(row.n));
       await new Promise((res) => setTimeout(res, 20));
     }
   })();
   try {
     const rate = await work;
-    return { rate, max: Math.max(0, ...samples), mean: samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length) };
+    const kindsText = [...kinds].map(([e, n]) => `${e} ${n}`).join(', ') || 'none';
+    return { rate, max: Math.max(0, ...samples), mean: samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length), kinds: `${samples.length} samples; waits by kind: ${kindsText}` };
   } finally {
     done = true;
     await sampling;
@@ -318,7 +321,7 @@ async function wideFigures(staticDir: string): Promise<Result[]> {
     await rawUpsert(raw, batchesFor(user, 1_000), WIDE_CLIENTS);
     await concurrently(batchesFor(user, 2_000), WIDE_CLIENTS, (b) => push(server.url, user, b));
     const one = { ours: [] as number[], floor: [] as number[] };
-    const wide = { ours: [] as number[], floor: [] as number[], waits: [] as number[] };
+    const wide = { ours: [] as number[], floor: [] as number[], waits: [] as number[], kinds: [] as string[] };
     for (let i = 0; i < REPEATS; i += 1) {
       log(`pg: push ${PUSH_RECORDS / 2} from 1 client and ${PUSH_RECORDS} from ${WIDE_CLIENTS} clients, each against the floor (${i + 1}/${REPEATS})`);
       one.floor.push(await rawUpsert(raw, batchesFor(user, PUSH_RECORDS / 2), 1));
@@ -327,10 +330,11 @@ async function wideFigures(staticDir: string): Promise<Result[]> {
       const sampled = await lockWaits(appName, concurrently(batchesFor(user, PUSH_RECORDS), WIDE_CLIENTS, (b) => push(server.url, user, b)));
       wide.ours.push(sampled.rate);
       wide.waits.push(sampled.max);
+      wide.kinds.push(sampled.kinds);
     }
     const ours = { one: median(one.ours), wide: median(wide.ours) };
     const floor = { one: median(one.floor), wide: median(wide.floor) };
-    const note = `1 client: ours ${Math.round(ours.one)}, floor ${Math.round(floor.one)} records/s; ${WIDE_CLIENTS} clients: ours ${Math.round(ours.wide)}, floor ${Math.round(floor.wide)}; growth ours ${(ours.wide / ours.one).toFixed(2)}x, floor ${(floor.wide / floor.one).toFixed(2)}x; connections waiting on a lock at most ${Math.max(...wide.waits)} (per run ${wide.waits.join(', ')})`;
+    const note = `1 client: ours ${Math.round(ours.one)}, floor ${Math.round(floor.one)} records/s; ${WIDE_CLIENTS} clients: ours ${Math.round(ours.wide)}, floor ${Math.round(floor.wide)}; growth ours ${(ours.wide / ours.one).toFixed(2)}x, floor ${(floor.wide / floor.one).toFixed(2)}x; connections waiting on a lock at most ${Math.max(...wide.waits)} (per run ${wide.waits.join(', ')}; ${wide.kinds.join(' / ')})`;
     return [
       result('push_records_per_s_pg_50', ours.wide, 'records/s', floor.wide, 'ratio >= 0.8', (_v, r) => (r ?? 0) >= 0.8, note),
       result('push_growth_1_to_50_pg', ours.wide / ours.one, 'x', floor.wide / floor.one, 'ratio >= 1', (_v, r) => (r ?? 0) >= 1),
