@@ -2,6 +2,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import boundaries from './scripts/eslint-boundaries.mjs';
+
+const PROJECT = ['src/shared', 'src/sync', 'src/db', 'src/web', 'src/app', 'src/sw', 'src/server', 'src/simulation', 'tools', 'bench', 'e2e'];
+const others = (...allowed) => PROJECT.filter((folder) => !allowed.includes(folder));
+const BROWSER_PACKAGES = ['react', 'react-dom', 'socket.io-client', 'workbox-*'];
+
+/** The layout's boundaries (README: Layout). Tools are imported by nothing in the product. */
+export const FOLDER_RULES = [
+  { from: 'src/shared', forbid: others('src/shared'), packages: [...BROWSER_PACKAGES, '@nozbe/*'], why: 'src/shared is used by both sides and imports nothing of the project\'s other folders.' },
+  { from: 'src/sync', forbid: ['src/web', 'src/app', 'src/sw', 'src/server', 'src/simulation', 'tools', 'bench', 'e2e'], packages: BROWSER_PACKAGES, why: 'the engine runs on any platform; platform bindings come in as ports.' },
+  { from: 'src/server', forbid: ['src/sync', 'src/web', 'src/app', 'src/sw', 'src/db', 'src/simulation', 'tools', 'bench', 'e2e'], packages: ['@nozbe/*', 'react', 'react-dom'], why: 'the server depends only on src/shared.' },
+  { from: 'src/app', forbid: ['src/server', 'src/simulation', 'tools', 'bench', 'e2e'], why: 'the app talks to the server only over HTTP, through src/web and src/sync.' },
+  { from: 'src/web', forbid: ['src/server', 'src/app', 'src/simulation', 'tools', 'bench', 'e2e'], why: 'browser bindings serve the app; they do not reach into it or the server.' },
+  { from: 'src/sw', forbid: ['src/server', 'src/app', 'src/simulation', 'tools', 'bench', 'e2e'], why: 'the service worker runs the client, not the app or the server.' },
+  { from: 'src/db', forbid: others('src/db', 'src/shared'), why: 'the database schema depends only on src/shared.' },
+];
 
 const browserOnly = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'indexedDB', 'location', 'self'];
 
@@ -36,24 +52,17 @@ export default tseslint.config(
     files: ['src/sync/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', ...browserOnly.map((name) => ({ name, message: 'src/sync and src/shared are platform-independent: take it as a port.' }))],
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['react', 'react-dom', 'react-dom/*', 'socket.io-client', 'workbox-*'], message: 'Platform bindings live in src/web or src/app.' },
-          { group: ['../web/*', '../app/*', '../server/*', '../db/*', '../sw/*'], message: 'src/sync and src/shared depend on nothing but each other.' },
-        ],
-      }],
     },
   },
   {
-    files: ['src/shared/**/*.ts'],
+    // Which folder may import which (scripts/eslint-boundaries.mjs resolves each import; a test proves it bites).
+    files: ['src/**/*.{ts,tsx}'],
+    // Tests may start the real server beside the code they test (src/server/test-support).
+    // src/server/load/ is a tool on its way to tools/ (issue 12).
+    ignores: ['src/**/*.test.{ts,tsx}', 'src/server/load/**'],
+    plugins: { project: boundaries },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../sync/*', '../web/*', '../app/*', '../server/*', '../db/*', '../sw/*', '@nozbe/*'], message: 'src/shared is used by both sides and depends on nothing in the project.' }] }],
-    },
-  },
-  {
-    files: ['src/server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../app/*', '../web/*', '../db/*', '../sync/*', '../sw/*', '@nozbe/*', 'react'], message: 'The server depends only on src/shared.' }] }],
+      'project/folder-imports': ['error', { folders: FOLDER_RULES }],
     },
   },
 );

@@ -8,6 +8,7 @@ import type { BrowserContext, Page, Request } from '@playwright/test';
 import { io as connect } from 'socket.io-client';
 import { failRemaining, log, median, percentile, result, seedReferences, signup, startServer, type Result, type User } from './lib/common';
 import { firstRowProbe, launch, LIST, signInForm, staticServer, waitForServiceWorker } from './lib/browser';
+import { backgroundSyncFigure } from './background-sync-figure';
 import { bareSocketServer } from './server-figures';
 
 const WRITES = 200;
@@ -225,8 +226,8 @@ export interface ClientRun {
   scripts: string[];
 }
 
-/** BENCH_PARTS=10k,50k,propagation runs only those parts of the client figures (all by default). */
-function part(name: '10k' | '50k' | 'propagation'): boolean {
+/** BENCH_PARTS=10k,50k,propagation,background runs only those parts of the client figures (all by default). */
+function part(name: '10k' | '50k' | 'propagation' | 'background'): boolean {
   const parts = process.env.BENCH_PARTS?.split(',');
   return !parts || parts.includes(name);
 }
@@ -319,6 +320,14 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
       ['initial_sync_50k_records_per_s', 'records/s', '>= 20000'],
       ['heap_50k_mb', 'MB', '<= 150'],
       ]);
+    }
+
+    // ---- The service worker's sync with every tab closed, against an open tab's.
+    if (part('background')) try {
+      log('client: background sync against in-tab sync');
+      results.push(await backgroundSyncFigure(server.url, await signup(server.url, 'Background Sync')));
+    } catch (error) {
+      failRemaining(results, error, [['background_sync_ms', 'ms', 'ratio <= 3']]);
     }
 
     // ---- Two devices of one user.

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { codeIn, waitForMail, type ReceivedMail } from '../src/server/test-support/mailbox';
+import { codeIn, waitForMail, type ReceivedMail } from '../tools/test-support/mailbox';
 
 export interface Person {
   name: string;
@@ -110,32 +110,4 @@ export function itemWith(list: Locator, text: string): Locator {
 
 export function syncStatus(page: Page): Locator {
   return page.getByRole('status');
-}
-
-/** Requests waiting in Workbox's Background Sync queue (its own IndexedDB database). */
-export async function queuedRequests(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((db) => db.name);
-    if (!names.includes('workbox-background-sync')) return 0;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      // An open waits behind a blocked deleteDatabase: fail with a reason instead of hanging.
-      const timer = setTimeout(() => reject(new Error('workbox-background-sync is blocked (a deletion cannot finish)')), 5_000);
-      const open = indexedDB.open('workbox-background-sync');
-      open.onsuccess = () => {
-        clearTimeout(timer);
-        resolve(open.result);
-      };
-      open.onerror = () => reject(open.error);
-    });
-    try {
-      if (!db.objectStoreNames.contains('requests')) return 0;
-      return await new Promise<number>((resolve, reject) => {
-        const count = db.transaction('requests', 'readonly').objectStore('requests').count();
-        count.onsuccess = () => resolve(count.result);
-        count.onerror = () => reject(count.error);
-      });
-    } finally {
-      db.close();
-    }
-  });
 }

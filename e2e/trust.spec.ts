@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { readMailbox } from '../src/server/test-support/mailbox';
+import { readMailbox } from '../tools/test-support/mailbox';
 import { IsolatedServer } from './isolated-server';
 import {
   itemWith,

@@ -7,8 +7,8 @@ import { Q } from '@nozbe/watermelondb';
 import type { Database } from '@nozbe/watermelondb';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet } from '@nozbe/watermelondb/sync';
-import { createDatabase } from '../../src/web/loki-adapter';
-import { saveLoki, lokiOf } from '../../src/web/loki-persistence';
+import { createDatabase } from '../../src/sync/watermelon/loki-adapter';
+import { saveLoki, lokiOf } from '../../src/sync/watermelon/loki-persistence';
 
 let database: Database | null = null;
 const open = () => (database ??= createDatabase('bench-floor'));

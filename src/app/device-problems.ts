@@ -3,7 +3,7 @@
  * by the LokiJS adapter (src/web/loki-adapter.ts hooks) and shown as banners.
  */
 import type { Store } from '../web/app-client';
-import type { LokiHooks } from '../web/loki-adapter';
+import type { LokiHooks } from '../sync/watermelon/loki-adapter';
 
 export interface DeviceProblems {
   /**

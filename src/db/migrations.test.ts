@@ -11,7 +11,7 @@ import { hasUnsyncedChanges } from '@nozbe/watermelondb/sync';
 import type { TableSchema } from '@nozbe/watermelondb/Schema';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { describe, expect, it } from 'vitest';
-import { closeLoki, createLokiPersistence } from '../web/loki-persistence';
+import { closeLoki, createLokiPersistence } from '../sync/watermelon/loki-persistence';
 import type { Reference } from './index';
 import { migrations, modelClasses, schema } from './index';
 

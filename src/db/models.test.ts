@@ -9,7 +9,7 @@ import { Database } from '@nozbe/watermelondb';
 import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { describe, expect, it } from 'vitest';
-import { closeLoki, createLokiPersistence } from '../web/loki-persistence';
+import { closeLoki, createLokiPersistence } from '../sync/watermelon/loki-persistence';
 import type { Reference, SyncMetadata, SyncQueueItem, User } from './index';
 import { migrations, modelClasses, schema } from './index';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from './config';
-import { spawnServer } from './test-support/process';
+import { spawnServer } from '../../tools/test-support/process';
 
 describe('configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aideepref-config-'));

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from './logger';
-import { request, startServer, type TestServer } from './test-support/harness';
-import { TestClient, newReference } from './test-support/client';
+import { request, startServer, type TestServer } from '../../tools/test-support/harness';
+import { TestClient, newReference } from '../../tools/test-support/client';
 
 describe('logs', () => {
   let server: TestServer;

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestClient } from './test-support/client';
-import { request, uniqueSuffix } from './test-support/harness';
-import { spawnServer, type ServerProcess } from './test-support/process';
-import { startTcpProxy, type TcpProxy } from './test-support/tcp-proxy';
-import { ledgerWriters, until } from './test-support/workload';
+import { TestClient } from '../../tools/test-support/client';
+import { request, uniqueSuffix } from '../../tools/test-support/harness';
+import { spawnServer, type ServerProcess } from '../../tools/test-support/process';
+import { startTcpProxy, type TcpProxy } from '../../tools/test-support/tcp-proxy';
+import { ledgerWriters, until } from '../../tools/test-support/workload';
 
 const DB = process.env.TEST_DATABASE_URL;
 

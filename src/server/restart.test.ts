@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestClient, acceptedNew, idsOf, newReference } from './test-support/client';
-import { uniqueSuffix } from './test-support/harness';
-import { codeIn } from './test-support/mailbox';
-import { spawnServer, type ServerProcess } from './test-support/process';
-import { freePort, startSmtp, type TestSmtp } from './test-support/smtp';
-import { ledgerWriters, until } from './test-support/workload';
+import { TestClient, acceptedNew, idsOf, newReference } from '../../tools/test-support/client';
+import { uniqueSuffix } from '../../tools/test-support/harness';
+import { codeIn } from '../../tools/test-support/mailbox';
+import { spawnServer, type ServerProcess } from '../../tools/test-support/process';
+import { freePort, startSmtp, type TestSmtp } from '../../tools/test-support/smtp';
+import { ledgerWriters, until } from '../../tools/test-support/workload';
 
 /** A committed push survives kill -9 on PGlite, and tokens stay valid (the secret lives in DATA_DIR). */
 describe('kill -9 and restart on PGlite', () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { TestClient, acceptedNew, newReference } from './test-support/client';
-import { uniqueSuffix } from './test-support/harness';
-import { spawnServer, type ServerProcess } from './test-support/process';
-import { connectSocket, eventually, type RecordingSocket } from './test-support/sockets';
+import { TestClient, acceptedNew, newReference } from '../../tools/test-support/client';
+import { uniqueSuffix } from '../../tools/test-support/harness';
+import { spawnServer, type ServerProcess } from '../../tools/test-support/process';
+import { connectSocket, eventually, type RecordingSocket } from '../../tools/test-support/sockets';
 
 const DB = process.env.TEST_DATABASE_URL;
 const REDIS = process.env.REDIS_URL;

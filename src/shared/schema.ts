@@ -36,8 +36,6 @@ export function isSyncedTable(name: string): name is SyncedTable {
   return (SYNCED_TABLES as readonly string[]).includes(name);
 }
 
-export const LOCAL_ONLY_TABLES = ['sync_queue', 'sync_metadata'] as const;
-
 /** 2 added `references.reminded_at` (src/db/schema.ts has the migration from 1). */
 export const SCHEMA_VERSION = 2;
 
@@ -83,11 +81,6 @@ export interface ReferenceRow {
   created_at: number;
   updated_at: number;
   is_deleted: boolean;
-}
-
-export interface RowsByTable {
-  users: UserRow;
-  references: ReferenceRow;
 }
 
 /**

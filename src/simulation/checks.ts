@@ -7,7 +7,7 @@
  * - nothing deleted comes back (resurrection), nothing is duplicated;
  * - no write a user made is lost (intents.ts).
  */
-import { request } from '../server/test-support/harness';
+import { request } from '../../tools/test-support/harness';
 import { findLostWrites, findOrderAnomalies, type Intent } from './intents';
 import { ORACLE_REFERENCE_COLUMNS, type CommittedPush, type MergeOracle } from './oracle';
 import type { Row, SimDevice, SimUser } from './sim-device';

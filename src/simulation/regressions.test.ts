@@ -15,7 +15,7 @@
  *    SIM_STEPS=1000).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, request, startServer, uniqueSuffix, type Backend, type TestServer } from '../server/test-support/harness';
+import { BACKENDS, request, startServer, uniqueSuffix, type Backend, type TestServer } from '../../tools/test-support/harness';
 import { SimDisk } from './disk-database';
 import { SimDevice, type SimUser } from './sim-device';
 import { SimNetwork } from './sim-network';

@@ -1,23 +1,21 @@
 /**
- * One simulated device: the REAL engine (src/sync: store, outbox, hybrid
- * clock, sync service, engine, actions) over WatermelonDB on a simulated
- * disk, wired like src/web/create-app-client.ts but with the simulation's
- * ports: its fetch (through SimNetwork), a skewed wall clock, manual timers,
- * a switchable network status and real-time hints from the queue.
+ * One simulated device: the shipped client (createSyncClient, with the
+ * settings the tab and the service worker run) over WatermelonDB on a
+ * simulated disk, with the simulation's ports: its fetch (through
+ * SimNetwork), a skewed wall clock, manual timers, a switchable network
+ * status and real-time hints from the queue.
  *
  * `kill()` drops the incarnation mid-whatever (no stop(), no final save);
  * `open()` starts a new one on what the disk holds.
  */
 import type { Database, Model } from '@nozbe/watermelondb';
-import { createActions, type Actions } from '../sync/actions';
-import { createSyncEngine, type SyncEngine } from '../sync/engine';
-import { createHybridClock, type HybridClock } from '../sync/hybrid-clock';
-import { META_CLOCK_OFFSET, type LocalStore } from '../sync/local-store';
-import { createWatermelonStore } from '../sync/outbox';
+import { createSyncClient, type Actions, type SyncClient } from '../sync/create-sync-client';
+import type { SyncEngine } from '../sync/engine';
+import type { HybridClock } from '../sync/hybrid-clock';
+import type { LocalStore } from '../sync/local-store';
 import { silentLogger, type NetworkSnapshot, type NetworkStatus, type Persistence, type Realtime, type RealtimeEvent } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { createHttpTransport } from '../web/http-transport';
-import { createLokiPersistence } from '../web/loki-persistence';
+import { createHttpTransport } from '../sync/http-transport';
+import { createLokiPersistence } from '../sync/watermelon/loki-persistence';
 import { openDiskDatabase, type SimDisk } from './disk-database';
 import type { SimNetwork } from './sim-network';
 import type { ManualTimers, SimTime } from './sim-time';
@@ -63,6 +61,7 @@ interface Handlers {
 export interface Incarnation {
   number: number;
   database: Database;
+  client: SyncClient;
   store: LocalStore;
   clock: HybridClock;
   engine: SyncEngine;
@@ -73,6 +72,10 @@ export interface Incarnation {
   handlers: Handlers | null;
   /** The stamp of the newest local write (the hybrid clock's last now()). */
   lastStamp: number;
+  /** The service worker's run with the app closed (open({background: true})). */
+  background: boolean;
+  /** A background run not finished yet. */
+  running: boolean;
   kill: () => void;
 }
 
@@ -90,31 +93,23 @@ export class SimDevice {
 
   wall = () => this.deps.time.now + this.skew;
 
-  async open(): Promise<Incarnation> {
+  /**
+   * `background`: the app is closed and the service worker runs one sync
+   * with the same client (src/sync/background-run.ts): not started, no
+   * real-time, one syncOnce(), then it closes and the device is closed.
+   */
+  async open(options: { background?: boolean } = {}): Promise<Incarnation> {
     const number = (this.incarnations += 1);
     const { database, kill: killDisk } = openDiskDatabase(this.deps.disk, `device-${this.id}`);
     const persistence = createLokiPersistence(database);
-    const store = createWatermelonStore(database, this.wall);
-    const base = createHybridClock(this.wall, await store.newestUpdatedAt());
-    const storedOffset = Number(await store.getMeta(META_CLOCK_OFFSET));
-    if (storedOffset) base.restoreOffset(storedOffset);
     const timers = this.deps.time.timersFor();
     const network = new SwitchableNetwork(this.online);
     const inc = {} as Incarnation;
-    const clock: HybridClock = {
-      ...base,
-      now: () => {
-        const at = base.now();
-        inc.lastStamp = at;
-        return at;
-      },
-    };
     const transport = createHttpTransport({
       baseUrl: this.deps.serverUrl,
       getToken: () => this.user.token,
       fetch: this.deps.net.fetchFor(this.id, number),
-      // Simulated requests wait in the queue for as long as the seed says; never abort on real time.
-      timeoutMs: 1_000_000_000,
+      // No timeout: simulated requests wait in the queue for as long as the seed says, never on real time.
     });
     const realtime: Realtime = {
       start: (handlers) => {
@@ -126,27 +121,41 @@ export class SimDevice {
       },
       setToken: () => {},
     };
-    const service = createSyncService({ database, transport, store, clock, wall: this.wall, persistence, logger: silentLogger });
-    const engine = createSyncEngine({ service, store, clock, network, timers, logger: silentLogger, realtime });
-    const actions = createActions({
-      store,
-      clock,
-      persistence,
-      userId: () => this.user.id,
-      afterWrite: () => engine.notifyLocalWrite(),
-    });
+    // The shipped assembly with the shipped settings; only the ports are the simulation's.
+    const client = await createSyncClient(
+      {
+        local: { database, persistence, close: () => persistence.saveNow(), destroy: async () => {} },
+        transport,
+        network,
+        timers,
+        wall: this.wall,
+        logger: silentLogger,
+        ...(options.background ? {} : { realtime }),
+      },
+      { userId: () => this.user.id },
+    );
+    // The oracle needs the stamp each write was given: watch the client's own clock hand them out.
+    const issue = client.clock.now.bind(client.clock);
+    client.clock.now = () => {
+      const at = issue();
+      inc.lastStamp = at;
+      return at;
+    };
     Object.assign(inc, {
       number,
       database,
-      store,
-      clock,
-      engine,
-      actions,
+      client,
+      store: client.store,
+      clock: client.clock,
+      engine: client.engine,
+      actions: client.actions,
       persistence,
       timers,
       network,
       handlers: null,
       lastStamp: 0,
+      background: options.background === true,
+      running: false,
       kill: () => {
         killDisk();
         timers.cancelAll();
@@ -154,7 +163,24 @@ export class SimDevice {
       },
     } satisfies Incarnation);
     this.live = inc;
-    engine.start();
+    if (!inc.background) {
+      client.start();
+      return inc;
+    }
+    inc.running = true;
+    void client
+      .syncOnce()
+      .catch(() => undefined) // the browser would retry later; the next open syncs anyway
+      .then(async () => {
+        if (this.live !== inc) return; // killed meanwhile
+        await client.close();
+        if (this.live !== inc) return;
+        this.deps.net.forget(this.id, inc.number);
+        this.live = null;
+      })
+      .finally(() => {
+        inc.running = false;
+      });
     return inc;
   }
 
@@ -207,7 +233,7 @@ export class SimDevice {
     if (!inc) return false;
     const queue = (inc.database as unknown as { _workQueue?: { _queue?: unknown[] } })._workQueue?._queue;
     if (queue && queue.length > 0) return true;
-    if (!inc.engine.state.getSnapshot().syncing) return false;
+    if (!(inc.background ? inc.running : inc.engine.state.getSnapshot().syncing)) return false;
     return !this.deps.net.hasRequestFrom(this.id, inc.number);
   }
 

@@ -40,7 +40,6 @@ export interface Exchange {
   headers: Record<string, string>;
 }
 
-export type DeliveryFate = 'deliver' | 'lose-request' | 'lose-response';
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};

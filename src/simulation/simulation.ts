@@ -15,8 +15,8 @@
  * checks.ts compares devices, server and the independent oracle.
  */
 import { setGenerator } from '@nozbe/watermelondb/utils/common/randomId';
-import { request, startServer, type TestServer } from '../server/test-support/harness';
-import { codeIn, waitForMail } from '../server/test-support/mailbox';
+import { request, startServer, type TestServer } from '../../tools/test-support/harness';
+import { codeIn, waitForMail } from '../../tools/test-support/mailbox';
 import type { ChangeEvent } from '../server/replication/events';
 import type { RealtimeEvent } from '../sync/ports';
 import { runChecks } from './checks';
@@ -70,6 +70,7 @@ export interface Figures {
     clockSkewChanges: number;
     autosaves: number;
     timeJumps: number;
+    closedWorkerSyncs: number;
   };
   maxSkewMinutes: number;
   pushesCommitted: number;
@@ -110,7 +111,7 @@ export interface SimResult {
   trace: string[];
 }
 
-export function replayCommand(seed: number, steps: number): string {
+function replayCommand(seed: number, steps: number): string {
   return `SIM_SEED=${seed} SIM_STEPS=${steps} SIM_ROUNDS=1 npm run test:soak`;
 }
 
@@ -168,6 +169,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       clockSkewChanges: 0,
       autosaves: 0,
       timeJumps: 0,
+      closedWorkerSyncs: 0,
     },
     maxSkewMinutes: 0,
     pushesCommitted: 0,
@@ -536,10 +538,17 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         network: device.online ? 2 : 6,
         skew: 1,
         kill: 2,
+        worker: 2,
         autosave: 2,
         verify: users.some((u) => !u.email_verified) ? 1 : 0,
       });
       if (!device.live) await device.open();
+      // The app is closed while its worker syncs: what the person does waits for the next open.
+      if (device.live!.background && !['deliver', 'time', 'network', 'skew', 'verify'].includes(choice)) {
+        trace.push(`closed ${device.id}: ${choice} waits`);
+        await settle();
+        continue;
+      }
       switch (choice) {
         case 'deliver':
           await deliver(rng.int(net.queue.length), true);
@@ -586,6 +595,13 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         case 'kill':
           await kill(device);
           break;
+        case 'worker':
+          // Every tab closed (what was written is saved: each action awaits it), then the worker's sync event.
+          figures.faults.closedWorkerSyncs += 1;
+          trace.push(`closed-worker-sync ${device.id}`);
+          device.kill();
+          await withTimeout(`worker sync of ${device.id}`, device.open({ background: true }));
+          break;
         case 'verify':
           await verify(rng.pick(users.filter((u) => !u.email_verified)));
           break;
@@ -603,6 +619,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     // Everyone proves their email in the end, so everything addressed reaches its referee.
     for (const user of users) await verify(user);
     for (const device of devices) {
+      // A worker run still going: the app opens and takes over (the browser may stop a worker at any time).
+      if (device.live?.background) device.kill();
       if (!device.live) await device.open();
       device.setOnline(true);
     }

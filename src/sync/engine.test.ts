@@ -4,7 +4,7 @@ import { SyncError } from './errors';
 import { createHybridClock } from './hybrid-clock';
 import type { Realtime, RealtimeEvent } from './ports';
 import { silentLogger } from './ports';
-import type { SyncRunResult, SyncService } from './sync-service';
+import type { SyncRunResult, SyncService } from './watermelon/sync-service';
 import { FakeNetwork } from './testing/fake-network';
 import { FakeStore } from './testing/fake-store';
 import { FakeClockTimers } from './testing/fake-timers';

@@ -20,7 +20,7 @@ import type { Logger, NetworkStatus, Realtime, Timers, WallClock } from './ports
 import { connectRealtime, isAlreadyLocal } from './realtime-apply';
 import { createScheduler, type AppLifecycle, type Scheduler, type SyncReason } from './scheduler';
 import { createSingleFlight } from './single-flight';
-import type { SyncService } from './sync-service';
+import type { SyncService } from './watermelon/sync-service';
 import { createSyncStateStore, type SyncStateStore } from './sync-state';
 
 /** Waits when a 429 names no Retry-After, and the longest one we honour (a bad header must not park sync for a day). */

@@ -3,10 +3,15 @@
  * navigator.onLine, IndexedDB durability, timers, the wall clock) comes in
  * through these; src/web implements them for the browser, tests with fakes.
  */
+import type { z } from 'zod';
 import type { SyncedTable } from '../shared/schema';
+import type { ConflictSchema, PushedRecordSchema, PullResponseSchema, PushResponseSchema, RejectionSchema } from '../shared/protocol/sync';
 
-/** A row as the wire carries it: `{id, <column>: value}`. */
-export type WireRow = { id: string } & Record<string, unknown>;
+// The wire's shapes are the zod protocol schemas' (src/shared/protocol), which the
+// server parses requests with and the transport parses answers with: one definition each.
+
+/** A row as the wire carries it: `{id, <column>: value}` (a pushed record's shape). */
+export type WireRow = z.infer<typeof PushedRecordSchema>;
 
 export interface TableChanges {
   created: WireRow[];
@@ -14,37 +19,25 @@ export interface TableChanges {
   deleted: string[];
 }
 
+/** What a push carries and what the engine applies: every pulled page is one (PullResponseSchema's `changes`). */
 export type ChangeSet = Partial<Record<SyncedTable, TableChanges>> & Record<string, TableChanges | undefined>;
 
-export interface PullResponse {
+export type PullResponse = Omit<z.infer<typeof PullResponseSchema>, 'changes'> & {
+  /** PullResponseSchema's `changes`, read as the ChangeSet the engine applies (it is one: no cast). */
   changes: ChangeSet;
-  /** The server's cursor: pull again from it to get everything committed later. */
-  timestamp: number;
-  /** More entries remain after this page. */
-  more?: boolean;
   /** With `more`: how many entries remain after this page, when the server says. */
   remaining?: number;
   /** The server's clock (`x-server-time` header) when it answered, if sent. */
   serverTime?: number;
-}
+};
 
-export interface PushConflict {
-  table: string;
-  id: string;
-  winner: 'server' | 'local';
-}
+export type PushConflict = z.infer<typeof ConflictSchema>;
 
-export interface PushRejection {
-  id: string;
-  code: string;
-  message: string;
-}
+export type PushRejection = z.infer<typeof RejectionSchema>;
 
-export interface PushResponse {
-  conflicts: PushConflict[];
-  rejected: Record<string, PushRejection[]>;
+export type PushResponse = z.infer<typeof PushResponseSchema> & {
   serverTime?: number;
-}
+};
 
 /** Pull/push over HTTP. */
 export interface Transport {

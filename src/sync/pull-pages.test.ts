@@ -43,7 +43,7 @@ describe('pullAllPages', () => {
 
 describe('chunkChanges', () => {
   it('splits a push into parts of at most n entries, keeping every entry once', async () => {
-    const { chunkChanges } = await import('./sync-service');
+    const { chunkChanges } = await import('./watermelon/sync-service');
     const parts = chunkChanges(
       {
         users: { created: [], updated: [{ id: 'u' }], deleted: [] },
@@ -59,7 +59,7 @@ describe('chunkChanges', () => {
   });
 
   it('splits by bytes too: every part stays under the budget however few entries it holds', async () => {
-    const { chunkChanges, utf8Length } = await import('./sync-service');
+    const { chunkChanges, utf8Length } = await import('./watermelon/sync-service');
     // 2-, 3- and 4-byte characters: the budget counts UTF-8, not string length.
     const big = (i: number) => ({ id: `r${i}`, response: 'é€😀'.repeat(2_000) });
     const rows = Array.from({ length: 30 }, (_, i) => big(i));
@@ -71,7 +71,7 @@ describe('chunkChanges', () => {
   });
 
   it('an entry larger than the budget goes alone, never dropped', async () => {
-    const { chunkChanges } = await import('./sync-service');
+    const { chunkChanges } = await import('./watermelon/sync-service');
     const parts = chunkChanges({ references: { created: [{ id: 'a', message: 'x'.repeat(500) }, { id: 'b' }], updated: [], deleted: [] } }, 10, 100);
     expect(parts.map((p) => p.references!.created.map((r) => r.id))).toEqual([['a'], ['b']]);
   });

@@ -30,7 +30,7 @@ export interface Scheduler {
   realtime(): void;
 }
 
-export const SYNC_PERIOD_MS = 5 * 60_000;
+const SYNC_PERIOD_MS = 5 * 60_000;
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { timers, network, request } = deps;

@@ -4,8 +4,8 @@
  */
 import type { Model } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../server/test-support/client';
-import { startServer, uniqueSuffix, type TestServer } from '../server/test-support/harness';
+import { TestClient } from '../../tools/test-support/client';
+import { startServer, uniqueSuffix, type TestServer } from '../../tools/test-support/harness';
 import { createNetworkStatus, type NetworkStatusCore } from '../sync/network-status';
 import type { AppClient, Session } from './app-client';
 import { createAuth, type KeyValueStorage } from './auth';
@@ -13,7 +13,7 @@ import { healthProbe } from './browser-network';
 import { browserTimers } from './browser-timers';
 import { createAppClient } from './create-app-client';
 import { createSocketRealtime } from './socket-realtime';
-import { memoryDatabase, noPersistence } from './testing/memory-database';
+import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
 
 function memoryStorage(): KeyValueStorage {
   const data = new Map<string, string>();
@@ -75,7 +75,7 @@ describe('createAppClient against the real server', () => {
   });
 
   async function signUp(name: string, wall?: () => number): Promise<{ session: Session; client: AppClient; network: ReturnType<typeof switchableNetwork> }> {
-    const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, notifyServiceWorker: () => {} });
+    const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, forgetWorkerSession: async () => {} });
     const signedUp = await auth.signUp({ email: `${name}-${uniqueSuffix()}@Example.com`, name, password: 'password-123' });
     // With the code mailed to them, as a person would: referees see requests only then.
     await new TestClient(server).verify({ ...signedUp.user, token: signedUp.token });
@@ -160,7 +160,7 @@ describe('createAppClient against the real server', () => {
   it('two devices of one referee: the answer that reaches the server first is final; the other device converges, or is refused and shown', async () => {
     const cand = await signUp('cand3');
     const deviceA = await signUp('ref3');
-    const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, notifyServiceWorker: () => {} });
+    const auth = createAuth({ baseUrl: server.url, storage: memoryStorage, deleteDatabase: async () => {}, forgetWorkerSession: async () => {} });
     const session = await auth.signIn({ email: deviceA.session.user.email, password: 'password-123' });
     const network = switchableNetwork(server.url);
     network.core.start();

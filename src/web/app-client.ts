@@ -4,30 +4,9 @@
  * Implemented by create-app-client.ts.
  */
 import type { Database } from '@nozbe/watermelondb';
+import type { EmailProof, Session, SignInInput, SignUpInput } from '../sync/session-client';
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  /** Until true, nothing addressed to this email reaches the user (CONTRACT §3). */
-  email_verified: boolean;
-}
-
-export interface Session {
-  token: string;
-  user: SessionUser;
-}
-
-export interface SignUpInput {
-  email: string;
-  name: string;
-  password: string;
-}
-
-export interface SignInInput {
-  email: string;
-  password: string;
-}
+export { ApiError, type EmailProof, type Session, type SessionUser, type SignInInput, type SignUpInput } from '../sync/session-client';
 
 export interface ReferenceRequestInput {
   refereeName: string;
@@ -85,9 +64,6 @@ export interface AppClient {
   close(): Promise<void>;
 }
 
-/** Proof of owning the email: the code from the verification message, or a link's token. */
-export type EmailProof = { code: string } | { token: string };
-
 export interface AuthApi {
   signUp(input: SignUpInput): Promise<Session>;
   signIn(input: SignInInput): Promise<Session>;
@@ -112,16 +88,4 @@ export interface AuthApi {
 export interface SignOutOptions {
   /** Sign out everywhere: every device's session of this user ends. */
   everywhere?: boolean;
-}
-
-/** Errors from the API, thrown by AuthApi with the contract's code and message. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -24,7 +24,7 @@ describe('auth', () => {
       }
       return new Response(JSON.stringify({ token: 'tok', user }), { status: String(url).endsWith('/signup') ? 201 : 200 });
     }) as typeof globalThis.fetch;
-    const auth = createAuth({ fetch, storage: () => storage, deleteDatabase: async () => {}, notifyServiceWorker: () => {} });
+    const auth = createAuth({ fetch, storage: () => storage, deleteDatabase: async () => {}, forgetWorkerSession: async () => {} });
 
     const session = await auth.signUp({ email: 'ada@example.com', name: 'Ada', password: 'password1' });
     expect(session).toEqual({ token: 'tok', user });
@@ -53,7 +53,7 @@ describe('auth', () => {
     const auth = createAuth({
       storage: () => storage,
       deleteDatabase: async (name) => void deleted.push(name),
-      notifyServiceWorker: () => events.push('sw'),
+      forgetWorkerSession: async () => void events.push("sw"),
     });
     const client = { session: { token: 't', user }, close: async () => void events.push('close') } as unknown as AppClient;
     await auth.signOut(client);

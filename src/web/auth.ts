@@ -1,36 +1,36 @@
 /**
- * AuthApi (app-client.ts): sign-up/sign-in against /api/auth/*, the session
- * kept in localStorage so a reload offline stays signed in, and a sign-out
+ * AuthApi (app-client.ts): the session client (src/sync/session-client.ts)
+ * plus the session kept in localStorage so a reload offline stays signed in, and a sign-out
  * that wipes this user's data from the device.
  */
-import { CLEAR_OUTBOX } from '../sw/messages';
-import { ApiError, type AppClient, type AuthApi, type EmailProof, type Session } from './app-client';
-import { dbNameFor } from './loki-adapter';
+import type { Fetch } from '../sync/http-port';
+import { createSessionClient, type SessionUser } from '../sync/session-client';
+import type { AppClient, AuthApi, EmailProof, Session } from './app-client';
+import { deleteIndexedDb } from './delete-indexeddb';
+import { clearWorkerSession } from './worker-session';
+import { dbNameFor } from '../sync/watermelon/loki-adapter';
 import { schemas } from './schemas';
 import { channelNameFor } from './tab-channel';
 import { SESSION_KEY } from './session-key';
 import { createSessionEndings, type SessionEndings } from './session-endings';
+import type { KeyValueStorage } from '../sync/session-endings';
 import { TAB_PROTOCOL_VERSION } from './tab-messages';
 
 export { SESSION_KEY };
 
-/** The IndexedDB database of Workbox's Background Sync queues (holds tokens in clear text). */
+/** Workbox's Background Sync queue of an earlier release (it held tokens in clear text): deleted at sign-out. */
 export const WORKBOX_QUEUE_DB = 'workbox-background-sync';
 
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
+export type { KeyValueStorage };
 
 export interface AuthOptions {
   baseUrl?: string;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
   storage?: () => KeyValueStorage | null;
   /** Deletes one IndexedDB database; resolves even if it stays blocked (after a timeout). */
   deleteDatabase?: (name: string) => Promise<void>;
-  /** Tells the service worker to drop its queued requests. */
-  notifyServiceWorker?: () => void;
+  /** Removes the session the service worker reads (worker-session.ts). */
+  forgetWorkerSession?: () => Promise<void>;
   /** Tells this user's other tabs that they signed out (tab-channel.ts). */
   notifyOtherTabs?: (userId: string) => void;
   /** Where a sign-out waits until the server has heard of it. */
@@ -52,29 +52,6 @@ function defaultStorage(): KeyValueStorage | null {
   }
 }
 
-export function deleteIndexedDb(name: string, timeoutMs = 3_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof indexedDB === 'undefined') return resolve();
-    const timer = setTimeout(() => {
-      console.warn(`[auth] deleting IndexedDB "${name}" is blocked by an open connection; it will finish when that closes`);
-      resolve();
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = done;
-    // Another connection (the service worker's Workbox queue) holds it open: the deletion
-    // completes by itself once that closes; sign-out need not wait for it.
-    request.onblocked = done;
-    request.onerror = () => {
-      console.warn(`[auth] could not delete IndexedDB "${name}"`, request.error);
-      done();
-    };
-  });
-}
-
 function isSession(value: unknown): value is Session {
   const v = value as Session | null;
   return (
@@ -90,74 +67,29 @@ function isSession(value: unknown): value is Session {
 }
 
 export function createAuth(options: AuthOptions = {}): AuthApi {
-  const base = options.baseUrl ?? '';
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const api = createSessionClient({ baseUrl: options.baseUrl ?? '', schemas, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const storage = options.storage ?? defaultStorage;
   const deleteDatabase = options.deleteDatabase ?? ((name: string) => deleteIndexedDb(name));
   const notifyOtherTabs = options.notifyOtherTabs ?? broadcastSignedOut;
   const endings =
     options.sessionEndings ??
-    createSessionEndings({ baseUrl: base, fetch: doFetch, ...(options.storage ? { storage: options.storage } : {}) });
-  const notifyServiceWorker =
-    options.notifyServiceWorker ??
-    (() => {
-      try {
-        navigator.serviceWorker?.controller?.postMessage({ type: CLEAR_OUTBOX });
-      } catch {
-        // no service worker: nothing queued
-      }
-    });
+    createSessionEndings({ client: api, ...(options.storage ? { storage: options.storage } : {}) });
+  const forgetWorkerSession =
+    options.forgetWorkerSession ??
+    (() => clearWorkerSession().catch((error: unknown) => console.warn('[auth] could not remove the service worker session', error)));
 
   function store(session: Session) {
     storage()?.setItem(SESSION_KEY, JSON.stringify(session));
   }
 
-  /** One API request; resolves with the JSON body of a 2xx, throws ApiError otherwise. */
-  async function send(path: string, init: { method?: string; body?: unknown; token?: string }): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}`, {
-        method: init.method ?? 'POST',
-        headers: {
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        },
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      });
-    } catch {
-      throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
-    }
-    let json: unknown = null;
-    try {
-      json = await response.json();
-    } catch {
-      json = null;
-    }
-    if (!response.ok) {
-      const { ErrorBodySchema } = await schemas();
-      const error = ErrorBodySchema.safeParse(json);
-      if (error.success) throw new ApiError(response.status, error.data.error.code, error.data.error.message);
-      throw new ApiError(response.status, 'http_error', `The server answered ${response.status}.`);
-    }
-    return json;
-  }
-
-  async function withUser(session: Session, path: string, init: { method?: string; body?: unknown }): Promise<Session> {
-    const json = await send(path, { ...init, token: session.token });
-    const { UserResponseSchema } = await schemas();
-    const parsed = UserResponseSchema.safeParse(json);
-    if (!parsed.success) throw new ApiError(200, 'protocol', 'Unexpected answer from the server.');
-    const next: Session = { token: session.token, user: parsed.data.user };
+  async function withUser(session: Session, fetchUser: Promise<SessionUser>): Promise<Session> {
+    const next: Session = { token: session.token, user: await fetchUser };
     if (restore()?.token === session.token) store(next);
     return next;
   }
 
-  async function call(path: string, body: unknown): Promise<Session> {
-    const json = await send(path, { body });
-    const { AuthResponseSchema } = await schemas();
-    const parsed = AuthResponseSchema.safeParse(json);
-    if (!parsed.success) throw new ApiError(200, 'protocol', 'Unexpected answer from the server.');
-    const session: Session = { token: parsed.data.token, user: parsed.data.user };
+  async function kept(signingIn: Promise<Session>): Promise<Session> {
+    const session = await signingIn;
     store(session);
     return session;
   }
@@ -176,13 +108,11 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
   }
 
   return {
-    signUp: (input) => call('/api/auth/signup', input),
-    signIn: (input) => call('/api/auth/login', input),
-    verifyEmail: (session: Session, proof: EmailProof) => withUser(session, '/api/auth/verify', { body: proof }),
-    async sendNewCode(session: Session) {
-      await send('/api/auth/verify/resend', { token: session.token });
-    },
-    refresh: (session: Session) => withUser(session, '/api/auth/me', { method: 'GET' }),
+    signUp: (input) => kept(api.signUp(input)),
+    signIn: (input) => kept(api.signIn(input)),
+    verifyEmail: (session: Session, proof: EmailProof) => withUser(session, api.verifyEmail(session.token, proof)),
+    sendNewCode: (session: Session) => api.sendNewCode(session.token),
+    refresh: (session: Session) => withUser(session, api.me(session.token)),
     restore,
     async signOut(client: AppClient | null, signOutOptions = {}) {
       const stored = restore();
@@ -204,7 +134,7 @@ export function createAuth(options: AuthOptions = {}): AuthApi {
       }
       // Other tabs of this user drop their copies and the writer tab lets go of the database.
       if (userId) notifyOtherTabs(userId);
-      notifyServiceWorker();
+      await forgetWorkerSession();
       const names = userId ? [dbNameFor(userId), WORKBOX_QUEUE_DB] : [WORKBOX_QUEUE_DB];
       await Promise.all([...names.map((name) => deleteDatabase(name)), endings.flush()]);
     },

@@ -5,7 +5,7 @@
 import { createNetworkStatus, type NetworkStatusCore, type PlatformConnectivity } from '../sync/network-status';
 import { browserTimers } from './browser-timers';
 
-export function browserConnectivity(): PlatformConnectivity {
+function browserConnectivity(): PlatformConnectivity {
   return {
     isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine),
     subscribe(listener) {

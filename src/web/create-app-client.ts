@@ -9,7 +9,7 @@
 import type { AppClient, Session } from './app-client';
 import { browserTimers } from './browser-timers';
 import { consoleLogger, openLeaderClient, type LeaderClientOptions } from './leader-client';
-import { createMirrorDatabase } from './mirror-database';
+import { createMirrorDatabase } from '../sync/watermelon/mirror-database';
 import { SESSION_KEY } from './auth';
 import { openBroadcastTabChannel, type TabChannel } from './tab-channel';
 import { createTabClient } from './tab-client';

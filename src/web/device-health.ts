@@ -5,7 +5,7 @@
  * service worker's state, and whether a Background Sync of the outbox is
  * waiting. Every call answers null where the browser has no such API.
  */
-import { OUTBOX_QUEUE } from '../sw/messages';
+import { OUTBOX_SYNC_TAG } from '../sw/messages';
 
 export interface StorageHealth {
   usage: number;
@@ -58,7 +58,7 @@ export async function serviceWorkerHealth(): Promise<ServiceWorkerHealth | null>
   const sync = (registration as (ServiceWorkerRegistration & { sync?: SyncManagerLike }) | undefined)?.sync;
   if (sync) {
     const tags = await sync.getTags();
-    backgroundSyncPending = tags.includes(`workbox-background-sync:${OUTBOX_QUEUE}`);
+    backgroundSyncPending = tags.includes(OUTBOX_SYNC_TAG);
   }
   return { controller, waiting: !!registration?.waiting, backgroundSyncPending };
 }

@@ -11,7 +11,7 @@ import { silentLogger } from '../sync/ports';
 import { INITIAL_SYNC_STATE } from '../sync/sync-state';
 import { browserTimers } from './browser-timers';
 import { createFollowerClient } from './follower-client';
-import { createMirrorDatabase } from './mirror-database';
+import { createMirrorDatabase } from '../sync/watermelon/mirror-database';
 import { createTabChannel } from './tab-channel';
 import type { RawRow, TabEnvelope, TabMessage } from './tab-messages';
 import { TabHub } from './testing/tab-hub';

@@ -18,13 +18,13 @@ import type { Database } from '@nozbe/watermelondb';
 import type { Logger, Timers } from '../sync/ports';
 import { createSyncStateStore } from '../sync/sync-state';
 import type { AppClient, ReferenceRequestInput, Session } from './app-client';
-import { randomId } from './random-id';
-import { applyRows, applySnapshot } from './record-feed';
+import { randomId } from '../sync/watermelon/random-id';
+import { applyRows, applySnapshot } from '../sync/watermelon/record-feed';
 import type { TabChannel } from './tab-channel';
 import { fromWireError, type TabAction, type TabEnvelope } from './tab-messages';
 
 /** How long to wait for a snapshot before asking again (a writer may be starting or gone). */
-export const SNAPSHOT_RETRY_MS = 2_000;
+const SNAPSHOT_RETRY_MS = 2_000;
 
 export interface FollowerDeps {
   session: Session;

@@ -8,25 +8,27 @@
  * schedules a sync.
  */
 import type { Database } from '@nozbe/watermelondb';
+import { createSyncClient, type LocalDatabase } from '../sync/create-sync-client';
+import type { Fetch } from '../sync/http-port';
+import { createHttpTransport } from '../sync/http-transport';
 import { isSyncedTable } from '../shared/schema';
-import { createActions, ValidationError } from '../sync/actions';
+import { ValidationError } from '../sync/actions';
 import { markRestored, readConflictLog } from '../sync/conflict-log';
-import { createSyncEngine } from '../sync/engine';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { META_CLOCK_OFFSET } from '../sync/local-store';
 import type { NetworkStatusCore } from '../sync/network-status';
-import { createWatermelonStore } from '../sync/outbox';
 import type { Logger, Persistence, Realtime, Timers, Transport, WallClock } from '../sync/ports';
 import type { AppLifecycle } from '../sync/scheduler';
-import { createSyncService } from '../sync/sync-service';
+import type { LokiHooks } from '../sync/watermelon/loki-adapter';
+import { openLokiDatabase } from '../sync/watermelon/loki-database';
 import type { AppClient, ReferenceRequestInput, Session } from './app-client';
+import { browserBackgroundWake } from './background-wake';
 import { createBrowserNetwork } from './browser-network';
 import { browserTimers } from './browser-timers';
-import { createHttpTransport } from './http-transport';
-import { createDatabase, dbNameFor, type LokiHooks } from './loki-adapter';
-import { closeLoki, createLokiPersistence } from './loki-persistence';
+import { consoleLogger } from './console-logger';
+import { deleteIndexedDb } from './delete-indexeddb';
+import { schemas } from './schemas';
 import { createSocketRealtime } from './socket-realtime';
 import { onServiceWorkerSyncRequest } from './sw-messages';
+import { saveWorkerSession } from './worker-session';
 
 export interface LeaderClientOptions {
   /** '' (same origin) by default. */
@@ -42,10 +44,10 @@ export interface LeaderClientOptions {
   timers?: Timers;
   wall?: WallClock;
   logger?: Logger;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
   /** LokiJS hooks (set-up error, another tab overwrote the data). */
   loki?: LokiHooks;
-  /** Listen for the service worker's SYNC_NOW (default true). */
+  /** Listen for the service worker's SYNC_NOW and keep its Background Sync registered (default true). */
   serviceWorker?: boolean;
 }
 
@@ -58,11 +60,7 @@ export interface LeaderClient extends AppClient {
   requestReferenceWithId(input: ReferenceRequestInput, id: string): Promise<void>;
 }
 
-export const consoleLogger: Logger = {
-  debug: () => {},
-  warn: (message, data) => console.warn(`[sync] ${message}`, data ?? ''),
-  error: (message, data) => console.error(`[sync] ${message}`, data ?? ''),
-};
+export { consoleLogger };
 
 function visibilityLifecycle(): AppLifecycle | undefined {
   if (typeof document === 'undefined') return undefined;
@@ -77,32 +75,12 @@ function visibilityLifecycle(): AppLifecycle | undefined {
   };
 }
 
-async function exists(database: Database, table: string, id: string): Promise<boolean> {
-  try {
-    // find() also returns a record marked deleted: such an id must not be created again either.
-    await database.get(table).find(id);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function isLive(database: Database, table: string, id: string): Promise<boolean> {
-  try {
-    const record = await database.get(table).find(id);
-    return (record._raw as unknown as { _status?: string })._status !== 'deleted';
-  } catch {
-    return false;
-  }
-}
-
 export async function openLeaderClient(session: Session, options: LeaderClientOptions = {}): Promise<LeaderClient> {
   let current = session;
   const wall = options.wall ?? (() => Date.now());
   const timers = options.timers ?? browserTimers;
   const logger = options.logger ?? consoleLogger;
   const baseUrl = options.baseUrl ?? '';
-  const ownsDatabase = !options.database;
   // With tab-client.ts only one tab writes, so this should not happen; if it does (an old
   // version of the app still open), this tab's unsynced writes survive only in its memory:
   // push them as soon as possible.
@@ -115,22 +93,13 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       onOverwrite();
     },
   };
-  const database = options.database ?? createDatabase(dbNameFor(session.user.id), hooks);
-  const persistence =
-    options.persistence ??
-    createLokiPersistence(database, (error) => {
-      logger.error('saving to IndexedDB failed', error);
-      if (error.code === 'quota_exceeded') hooks.onQuotaExceededError?.(error);
-      else hooks.onSaveError?.(error);
-    });
-  const store = createWatermelonStore(database, wall);
-  const clock = createHybridClock(wall, await store.newestUpdatedAt());
-  const storedOffset = Number(await store.getMeta(META_CLOCK_OFFSET));
-  if (storedOffset) clock.restoreOffset(storedOffset);
+  const local: LocalDatabase = options.database
+    ? injectedDatabase(options.database, options.persistence ?? { saveNow: async () => {} })
+    : openLokiDatabase(session.user.id, { hooks, logger, deleteStorage: (name) => deleteIndexedDb(name) });
 
   const transport =
     options.transport ??
-    createHttpTransport({ baseUrl, getToken: () => current.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    createHttpTransport({ baseUrl, getToken: () => current.token, timers, schemas, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const ownsNetwork = !options.network;
   const network = options.network ?? createBrowserNetwork(baseUrl);
   const realtime =
@@ -141,49 +110,36 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
           token: session.token,
           ...(baseUrl ? { url: baseUrl } : {}),
           // The session ended elsewhere (Sign out everywhere): a sync meets the 401 and asks to sign in again.
-          onUnauthorized: () => void engine.syncNow(),
+          onUnauthorized: () => void client.engine.syncNow(),
         }));
   const lifecycle = options.lifecycle === false ? undefined : (options.lifecycle ?? visibilityLifecycle());
+  const withWorker = options.serviceWorker !== false;
 
-  const service = createSyncService({
-    database,
-    transport,
-    store,
-    clock,
-    wall,
-    persistence,
-    logger,
-    userId: () => current.user.id,
-    onInitialProgress: (initialSync) => engine.state.set({ initialSync }),
-  });
-  const engine = createSyncEngine({
-    service,
-    store,
-    clock,
-    network,
-    timers,
-    logger,
-    wall,
-    ...(realtime ? { realtime } : {}),
-    ...(lifecycle ? { lifecycle } : {}),
-    // A user's write or another device's change syncs at once: the engine's single flight
-    // already folds whatever arrives during a run into ONE follow-up run, so waiting
-    // longer would only delay what the other screen shows (npm run bench: propagation).
-    localWriteDebounceMs: 0,
-    realtimeDebounceMs: 0,
-  });
-  const actions = createActions({
-    store,
-    clock,
-    persistence,
-    userId: () => current.user.id,
-    afterWrite: () => engine.notifyLocalWrite(),
-  });
+  const client = await createSyncClient(
+    {
+      local,
+      transport,
+      network,
+      timers,
+      logger,
+      wall,
+      ...(realtime ? { realtime } : {}),
+      ...(lifecycle ? { lifecycle } : {}),
+      ...(withWorker ? { backgroundWake: browserBackgroundWake(logger) } : {}),
+    },
+    { userId: () => current.user.id },
+  );
+  const { actions, engine } = client;
+  // The service worker syncs this user's outbox with the app closed: it needs the token.
+  const keepForWorker = (next: Session) => {
+    if (withWorker) saveWorkerSession(next).catch((error: unknown) => logger.warn('could not keep the session for the service worker', error));
+  };
+  keepForWorker(session);
 
   onOverwrite = () => void engine.syncNow();
-  const stopSwListener = options.serviceWorker === false ? () => {} : onServiceWorkerSyncRequest(() => void engine.syncNow());
+  const stopSwListener = withWorker ? onServiceWorkerSyncRequest(() => engine.syncNow().then(() => engine.state.getSnapshot())) : () => {};
   if (ownsNetwork) network.start();
-  engine.start();
+  client.start();
 
   let closed: Promise<void> | null = null;
 
@@ -191,7 +147,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     get session() {
       return current;
     },
-    database,
+    database: client.database,
     state: engine.state,
     syncNow() {
       void engine.syncNow();
@@ -203,12 +159,12 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       await actions.requestReference(input);
     },
     async requestReferenceWithId(input: ReferenceRequestInput, id: string) {
-      if (await exists(database, 'references', id)) return;
+      if (await client.hasRecord('references', id)) return;
       await actions.requestReference(input, id);
     },
     async deleteReference(id) {
       // A replayed delete of a record already deleted (or purged after its push) is done already.
-      if (!(await isLive(database, 'references', id))) return;
+      if (!(await client.isLive('references', id))) return;
       await actions.deleteReference(id);
     },
     editRequest: (id, input) => actions.editRequest(id, input),
@@ -216,33 +172,33 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     decline: (id) => actions.decline(id),
     remind: (id) => actions.remind(id),
     async restoreConflict(key) {
-      const entry = (await readConflictLog(store)).find((e) => e.key === key);
+      const entry = (await readConflictLog(client.store)).find((e) => e.key === key);
       if (!entry || entry.column === null || !isSyncedTable(entry.table)) throw new ValidationError('conflict', 'There is nothing to restore for this conflict.');
       if (entry.restoredAt !== undefined) return; // a repeat (a follower resending) is done already
       await actions.restoreValue(entry.table, entry.id, entry.column, entry.mine as string | number | boolean | null);
-      await markRestored(store, key, wall());
-      await persistence.saveNow();
+      await markRestored(client.store, key, wall());
+      await client.persistence.saveNow();
     },
-    async discardLocalChange(table, id) {
-      await store.discard(table, id);
-      await persistence.saveNow();
-      void engine.syncNow();
-    },
+    discardLocalChange: (table, id) => client.discardLocalChange(table, id),
     renewSession(next: Session) {
       if (next.user.id !== current.user.id) throw new Error('renewSession: a different user must sign out first');
       current = next;
       realtime?.setToken(next.token);
-      engine.resumeAfterAuth();
+      keepForWorker(next);
+      client.resumeAfterAuth();
     },
     close() {
       closed ??= (async () => {
         stopSwListener();
-        await engine.stop();
+        await client.close();
         if (ownsNetwork) network.stop();
-        if (ownsDatabase) await closeLoki(database);
-        else await persistence.saveNow();
       })();
       return closed;
     },
   };
+}
+
+/** A database a test (or another platform) opened and keeps: saved on close, never deleted here. */
+function injectedDatabase(database: Database, persistence: Persistence): LocalDatabase {
+  return { database, persistence, close: () => persistence.saveNow(), destroy: async () => {} };
 }

@@ -10,9 +10,9 @@
  * is skipped when that record exists; delete of a missing or deleted record,
  * respond/decline/discard/editRequest with the same values are no-ops in effect).
  */
-import { randomId } from './random-id';
+import { randomId } from '../sync/watermelon/random-id';
 import type { LeaderClient } from './leader-client';
-import { snapshotRows, watchRows } from './record-feed';
+import { snapshotRows, watchRows } from '../sync/watermelon/record-feed';
 import type { TabChannel } from './tab-channel';
 import { toWireError, type TabAction, type TabEnvelope, type WireError } from './tab-messages';
 

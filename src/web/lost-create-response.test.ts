@@ -8,15 +8,15 @@
  */
 import type { Model } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, type TestUser } from '../server/test-support/client';
-import { startServer, type TestServer } from '../server/test-support/harness';
+import { TestClient, type TestUser } from '../../tools/test-support/client';
+import { startServer, type TestServer } from '../../tools/test-support/harness';
 import { createActions } from '../sync/actions';
 import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/outbox';
+import { createWatermelonStore } from '../sync/watermelon/watermelon-store';
 import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { createHttpTransport } from './http-transport';
-import { memoryDatabase, noPersistence } from './testing/memory-database';
+import { createSyncService } from '../sync/watermelon/sync-service';
+import { createHttpTransport } from '../sync/http-transport';
+import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
 
 describe('a lost create response, then an edit, then a pull', () => {
   let server: TestServer;

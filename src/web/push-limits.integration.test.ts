@@ -4,15 +4,15 @@
  * client as an answer with its Retry-After.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newReference, TestClient } from '../server/test-support/client';
-import { startServer, type TestServer } from '../server/test-support/harness';
+import { newReference, TestClient } from '../../tools/test-support/client';
+import { startServer, type TestServer } from '../../tools/test-support/harness';
 import { createActions } from '../sync/actions';
 import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/outbox';
+import { createWatermelonStore } from '../sync/watermelon/watermelon-store';
 import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { createHttpTransport, retryAfterMs } from './http-transport';
-import { memoryDatabase, noPersistence } from './testing/memory-database';
+import { createSyncService } from '../sync/watermelon/sync-service';
+import { createHttpTransport, retryAfterMs } from '../sync/http-transport';
+import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
 
 describe('push limits against the real server', () => {
   let server: TestServer;

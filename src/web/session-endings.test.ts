@@ -3,8 +3,8 @@
  * the device (the token alone) and is sent when the network returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, type TestUser } from '../server/test-support/client';
-import { startServer, type TestServer } from '../server/test-support/harness';
+import { TestClient, type TestUser } from '../../tools/test-support/client';
+import { startServer, type TestServer } from '../../tools/test-support/harness';
 import { createAuth, SESSION_KEY, type KeyValueStorage } from './auth';
 import { createSessionEndings, SESSION_ENDINGS_KEY } from './session-endings';
 
@@ -40,7 +40,7 @@ describe('sign-out ends the session on the server', () => {
       fetch: fetchImpl,
       storage: () => storage,
       deleteDatabase: async () => {},
-      notifyServiceWorker: () => {},
+      forgetWorkerSession: async () => {},
       notifyOtherTabs: () => {},
     });
     const session = await auth.signIn({ email: user.email, password: 'password-123' });

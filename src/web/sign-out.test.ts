@@ -12,8 +12,8 @@ import { FakeNetwork } from '../sync/testing/fake-network';
 import type { NetworkStatusCore } from '../sync/network-status';
 import { createAuth, SESSION_KEY, WORKBOX_QUEUE_DB, type KeyValueStorage } from './auth';
 import { createAppClient } from './create-app-client';
-import { createDatabase, dbNameFor } from './loki-adapter';
-import { closeLoki } from './loki-persistence';
+import { createDatabase, dbNameFor } from '../sync/watermelon/loki-adapter';
+import { closeLoki } from '../sync/watermelon/loki-persistence';
 
 logger.silence();
 
@@ -69,7 +69,7 @@ describe('createAppClient over IndexedDB', () => {
     await closeLoki(reload);
 
     expect(await databaseNames()).toEqual(expect.arrayContaining([dbNameFor(session.user.id), WORKBOX_QUEUE_DB]));
-    const auth = createAuth({ storage: () => kv, notifyServiceWorker: () => {} });
+    const auth = createAuth({ storage: () => kv, forgetWorkerSession: async () => {} });
     await auth.signOut(client);
     const remaining = await databaseNames();
     expect(remaining).not.toContain(dbNameFor(session.user.id));

@@ -6,10 +6,8 @@
  * granted it as soon as the writer is gone.
  */
 
-/** The part of navigator.locks used here (LockManager), so tests can fake it. */
-export interface LocksLike {
-  request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => Promise<unknown>): Promise<unknown>;
-}
+export type { LocksLike } from '../sync/writer-lock';
+import type { LocksLike } from '../sync/writer-lock';
 
 export interface Leadership {
   /** Resolves when this tab holds the lock (at once if it was free); never if close() came first. */
@@ -20,9 +18,7 @@ export interface Leadership {
   release(): void;
 }
 
-export function lockNameFor(userId: string): string {
-  return `aideepref-db-${userId}`;
-}
+export { lockNameFor } from '../sync/writer-lock';
 
 export function browserLocks(): LocksLike | null {
   const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LocksLike }).locks : undefined;

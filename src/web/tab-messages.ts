@@ -9,7 +9,9 @@ import type { ReferenceRequestInput, Session, SyncState } from './app-client';
 
 export const TAB_PROTOCOL_VERSION = 1;
 
-export type RawRow = { id: string } & Record<string, unknown>;
+import type { RawRow } from '../sync/watermelon/record-feed';
+
+export type { RawRow };
 
 /** Every action a follower may ask the writer to perform. */
 export type TabAction =

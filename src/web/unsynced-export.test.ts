@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createActions } from '../sync/actions';
 import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/outbox';
+import { createWatermelonStore } from '../sync/watermelon/watermelon-store';
 import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
+import { createSyncService } from '../sync/watermelon/sync-service';
 import { FakeServer } from '../sync/testing/fake-server';
 import { collectUnsynced, exportFileName } from '../sync/unsynced-export';
-import { memoryDatabase, noPersistence } from './testing/memory-database';
+import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
 
 describe('collectUnsynced', () => {
   it('lists every pending change: table, id, operation, the changed columns, and when it was made', async () => {

@@ -29,10 +29,10 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { createState, mergeWrite, type ColumnValue, type MergeState } from '../../src/shared/merge';
 import type { PullResponse, PushRequest, PushResponse } from '../../src/shared/protocol';
-import { spawnServer, type ServerProcess } from '../../src/server/test-support/process';
-import { codeIn } from '../../src/server/test-support/mailbox';
-import { startSmtp, type TestSmtp } from '../../src/server/test-support/smtp';
 import { createRng } from '../../src/simulation/prng';
+import { codeIn } from '../test-support/mailbox';
+import { spawnServer, type ServerProcess } from '../test-support/process';
+import { startSmtp, type TestSmtp } from '../test-support/smtp';
 
 const env = process.env;
 const CLIENTS = Math.max(2, Number(env.CLIENTS || 200));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, request, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, type TestUser } from '../test-support/client';
-import { connectSocket, eventually } from '../test-support/sockets';
+import { BACKENDS, request, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, type TestUser } from '../../../tools/test-support/client';
+import { connectSocket, eventually } from '../../../tools/test-support/sockets';
 
 const unauthorized = { error: { code: 'unauthorized', message: expect.any(String) } };
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration, readConfig } from '../config';
-import { TestClient, type TestUser } from '../test-support/client';
-import { startServer, type TestServer } from '../test-support/harness';
-import { connectSocket } from '../test-support/sockets';
+import { TestClient, type TestUser } from '../../../tools/test-support/client';
+import { startServer, type TestServer } from '../../../tools/test-support/harness';
+import { connectSocket } from '../../../tools/test-support/sockets';
 import { TOKEN_TTL_SECONDS } from './tokens';
 
 const unauthorized = { error: { code: 'unauthorized', message: expect.any(String) } };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserResponse } from '../../shared/protocol';
-import { startServer, request, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, type TestUser } from '../test-support/client';
-import { codeIn, linkTokenIn, readMailbox, waitForMail } from '../test-support/mailbox';
-import { connectSocket, eventually } from '../test-support/sockets';
+import { startServer, request, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, newReference, type TestUser } from '../../../tools/test-support/client';
+import { codeIn, linkTokenIn, readMailbox, waitForMail } from '../../../tools/test-support/mailbox';
+import { connectSocket, eventually } from '../../../tools/test-support/sockets';
 
 const invalidCode = { error: { code: 'invalid_code', message: expect.any(String) } };
 const rateLimited = { error: { code: 'rate_limited', message: expect.any(String) } };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse } from '../../shared/protocol';
-import { BACKENDS, request, startServer, uniqueSuffix, type TestServer } from '../test-support/harness';
-import { TestClient } from '../test-support/client';
+import { BACKENDS, request, startServer, uniqueSuffix, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient } from '../../../tools/test-support/client';
 
 describe.each(BACKENDS)('auth and health (%s)', (backend) => {
   let server: TestServer;

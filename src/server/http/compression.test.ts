@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompressDir } from '../../../scripts/precompress.mts';
-import { startServer, type TestServer } from '../test-support/harness';
-import { newReference, TestClient, type TestUser } from '../test-support/client';
+import { startServer, type TestServer } from '../../../tools/test-support/harness';
+import { newReference, TestClient, type TestUser } from '../../../tools/test-support/client';
 
 interface RawAnswer {
   status: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, request, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, type TestUser } from '../test-support/client';
+import { BACKENDS, request, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, type TestUser } from '../../../tools/test-support/client';
 
 const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
 

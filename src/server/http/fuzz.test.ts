@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BACKENDS, request, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, type TestUser } from '../test-support/client';
+import { BACKENDS, request, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, type TestUser } from '../../../tools/test-support/client';
 
 /** Whatever arrives, the answer is never a 5xx (CONTRACT §3: a 5xx means a bug). */
 describe.each(BACKENDS)('fuzzing every endpoint (%s)', (backend) => {

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../test-support/client';
-import { request, startServer, type TestServer } from '../test-support/harness';
+import { TestClient } from '../../../tools/test-support/client';
+import { request, startServer, type TestServer } from '../../../tools/test-support/harness';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, startServer, type TestServer } from '../test-support/harness';
+import { request, startServer, type TestServer } from '../../../tools/test-support/harness';
 
 describe('serving the built app', () => {
   let server: TestServer;

@@ -11,8 +11,8 @@ import { createFileTransport } from '../mail/transports';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
 import { isDatabaseUnavailable } from '../store/unavailable';
-import { TestClient, newReference, type TestUser } from '../test-support/client';
-import { request } from '../test-support/harness';
+import { TestClient, newReference, type TestUser } from '../../../tools/test-support/client';
+import { request } from '../../../tools/test-support/harness';
 
 const refused = () =>
   new DrizzleQueryError('select 1', [], Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, newReference, updateOf, type TestUser } from '../test-support/client';
-import { connectSocket, eventually, type RecordingSocket } from '../test-support/sockets';
+import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, newReference, updateOf, type TestUser } from '../../../tools/test-support/client';
+import { connectSocket, eventually, type RecordingSocket } from '../../../tools/test-support/sockets';
 
 describe.each(BACKENDS)('real-time events (%s)', (backend) => {
   let server: TestServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, acceptedNew, idsOf, newReference, type RawRecord, type TestUser } from '../test-support/client';
+import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, acceptedNew, idsOf, newReference, type RawRecord, type TestUser } from '../../../tools/test-support/client';
 
 /**
  * Many concurrent pushes while every user pulls incrementally with small

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, type RawRecord, type TestUser } from '../test-support/client';
+import { startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, newReference, type RawRecord, type TestUser } from '../../../tools/test-support/client';
 
 /**
  * End to end, the server converges whatever order the same writes arrive in:

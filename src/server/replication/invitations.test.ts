@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserResponse } from '../../shared/protocol';
-import { request, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, acceptedNew, newReference, updateOf, type RawRecord, type TestUser } from '../test-support/client';
-import { linkTokenIn, readMailbox, waitForMail, type ReceivedMail } from '../test-support/mailbox';
+import { request, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, acceptedNew, newReference, updateOf, type RawRecord, type TestUser } from '../../../tools/test-support/client';
+import { linkTokenIn, readMailbox, waitForMail, type ReceivedMail } from '../../../tools/test-support/mailbox';
 
 const DAY = 24 * 3_600_000;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, updateOf, type RawRecord, type TestUser } from '../test-support/client';
+import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, newReference, updateOf, type RawRecord, type TestUser } from '../../../tools/test-support/client';
 
 describe.each(BACKENDS)('the merge rule through push (%s)', (backend) => {
   let server: TestServer;

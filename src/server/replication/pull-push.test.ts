@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, acceptedNew, idsOf, newReference, updateOf, type TestUser } from '../test-support/client';
+import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, acceptedNew, idsOf, newReference, updateOf, type TestUser } from '../../../tools/test-support/client';
 
 describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
   let server: TestServer;

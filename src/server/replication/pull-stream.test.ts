@@ -7,8 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPageParser } from '../../sync/page-parser';
-import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, type TestUser } from '../test-support/client';
+import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, newReference, type TestUser } from '../../../tools/test-support/client';
 
 function getRaw(url: string, headers: Record<string, string>): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {

@@ -7,8 +7,8 @@
  * server's row (without going back to cursor 0).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, updateOf, type RawRecord, type TestUser } from '../test-support/client';
+import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, newReference, updateOf, type RawRecord, type TestUser } from '../../../tools/test-support/client';
 
 const MIN = 60_000;
 

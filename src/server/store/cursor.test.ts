@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCursorCodec } from '../replication/cursor-codec';
-import { BACKENDS, TEST_JWT_SECRET, startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, type TestUser } from '../test-support/client';
+import { BACKENDS, TEST_JWT_SECRET, startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, type TestUser } from '../../../tools/test-support/client';
 import type { StoredReference } from './types';
 
 /**

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullResponse } from '../../shared/protocol';
-import { startServer, type TestServer } from '../test-support/harness';
-import { TestClient, idsOf, newReference, type TestUser } from '../test-support/client';
+import { startServer, type TestServer } from '../../../tools/test-support/harness';
+import { TestClient, idsOf, newReference, type TestUser } from '../../../tools/test-support/client';
 import type { StoredReference } from './types';
 
 const DB = process.env.TEST_DATABASE_URL;

@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { hashPassword } from '../auth/password';
 import { createFileTransport } from '../mail/transports';
-import { TestClient, idsOf, newReference } from '../test-support/client';
-import { TEST_JWT_SECRET } from '../test-support/harness';
-import { codeIn, waitForMail } from '../test-support/mailbox';
+import { TestClient, idsOf, newReference } from '../../../tools/test-support/client';
+import { TEST_JWT_SECRET } from '../../../tools/test-support/harness';
+import { codeIn, waitForMail } from '../../../tools/test-support/mailbox';
 import { openStore } from './open-store';
 
 const MIGRATIONS = resolve(import.meta.dirname, '../../../drizzle');

@@ -6,13 +6,11 @@ export const SignupBodySchema = z.object({
   name: NameSchema,
   password: PasswordSchema,
 });
-export type SignupBody = z.infer<typeof SignupBodySchema>;
 
 export const LoginBodySchema = z.object({
   email: z.string().max(1_000),
   password: z.string().max(10_000),
 });
-export type LoginBody = z.infer<typeof LoginBodySchema>;
 
 export const SessionUserSchema = z.object({
   id: z.string(),
@@ -34,7 +32,6 @@ export const VerifyBodySchema = z.union([
   z.object({ code: z.string().max(100) }).strict(),
   z.object({ token: z.string().min(1).max(200) }).strict(),
 ]);
-export type VerifyBody = z.infer<typeof VerifyBodySchema>;
 
 /** POST /api/auth/verify and GET /api/auth/me. */
 export const UserResponseSchema = z.object({ user: SessionUserSchema });

@@ -10,10 +10,8 @@ export const ReferenceChangedPayloadSchema = z.object({
   record: PulledReferenceRowSchema,
   timestamp: z.number(),
 });
-export type ReferenceChangedPayload = z.infer<typeof ReferenceChangedPayloadSchema>;
 
 export const ReferenceDeletedPayloadSchema = z.object({
   record: z.object({ id: z.string() }),
   timestamp: z.number(),
 });
-export type ReferenceDeletedPayload = z.infer<typeof ReferenceDeletedPayloadSchema>;

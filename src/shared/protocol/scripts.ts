@@ -32,7 +32,7 @@ function scriptOf(char: string): string {
 }
 
 /** The scripts of the letters in `text`. */
-export function scriptsOf(text: string): Set<string> {
+function scriptsOf(text: string): Set<string> {
   const found = new Set<string>();
   for (const char of text) if (LETTER.test(char)) found.add(scriptOf(char));
   return found;

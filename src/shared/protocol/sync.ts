@@ -22,7 +22,6 @@ export const PullQuerySchema = z.object({
     .optional()
     .transform((v) => Math.min(v ?? PULL_LIMIT_MAX, PULL_LIMIT_MAX)),
 });
-export type PullQuery = z.infer<typeof PullQuerySchema>;
 
 const tableChanges = <T extends z.ZodType>(row: T) =>
   z.object({ created: z.array(row), updated: z.array(row), deleted: z.array(z.string()) });
@@ -43,14 +42,12 @@ export type PullResponse = z.infer<typeof PullResponseSchema>;
  * instead of failing the whole push.
  */
 export const PushedRecordSchema = z.looseObject({ id: z.string().min(1).max(64) });
-export type PushedRecord = z.infer<typeof PushedRecordSchema>;
 
 export const PushTableChangesSchema = z.object({
   created: z.array(PushedRecordSchema).default([]),
   updated: z.array(PushedRecordSchema).default([]),
   deleted: z.array(z.string().min(1).max(64)).default([]),
 });
-export type PushTableChanges = z.infer<typeof PushTableChangesSchema>;
 
 export const PushBodySchema = z.object({
   changes: z.record(z.string(), PushTableChangesSchema),

@@ -1,26 +1,47 @@
 /**
  * An in-memory stand-in for the sync server, close enough to CONTRACT §3 for
- * engine tests: per-column last-write-wins by updated_at (tie: server keeps),
- * deletion wins, a change sequence as the pull cursor, paging with `more`,
- * conflicts and per-record rejections. Not a second implementation of the
- * server's merge: integration tests run the real one.
+ * engine tests: the REAL merge rule (src/shared/merge.ts: per-column
+ * last-write-wins, deletion wins, stamps too far ahead clamped), a change
+ * sequence as the pull cursor, paging with `more`, conflicts and per-record
+ * rejections, in the protocol's wire types. Permissions, visibility and
+ * storage are the real server's, which the integration tests run.
  */
+import { createState, lostAnyColumn, mergeWrite, type ColumnValue, type MergeState } from '../../shared/merge';
 import type { ChangeSet, PullResponse, PushConflict, PushRejection, PushResponse, Transport, WireRow } from '../ports';
 
 interface StoredRow {
-  row: WireRow;
-  columnTimes: Record<string, number>;
+  id: string;
+  state: MergeState<string>;
+  /** Columns a write carried that are not data (created_at): kept as sent, never merged. */
+  extra: Record<string, unknown>;
   seq: number;
-  deleted: boolean;
 }
 
-const META = new Set(['id', '_changed', '_status', 'sync_status', 'last_synced_at', 'server_id', 'updated_at', 'is_deleted']);
+const META = new Set(['id', '_changed', '_status', 'sync_status', 'last_synced_at', 'server_id', 'updated_at', 'is_deleted', 'created_at']);
 
 export interface FakeServerOptions {
   now?: () => number;
   pageLimit?: number;
   /** Return a rejection for a record to refuse it. */
   reject?: (table: string, row: WireRow) => Omit<PushRejection, 'id'> | null;
+}
+
+function columnValue(value: unknown): ColumnValue {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+}
+
+/** The columns a pushed row changes: `_changed` when it says, else every data column present. */
+function changesOf(row: WireRow, columns?: string[]): Record<string, ColumnValue> {
+  const names =
+    columns ??
+    (typeof row._changed === 'string' && row._changed ? row._changed.split(',') : Object.keys(row)).filter((c) => !META.has(c));
+  const changes: Record<string, ColumnValue> = {};
+  for (const column of names) if (column in row) changes[column] = columnValue(row[column]);
+  return changes;
+}
+
+function rowOf(stored: StoredRow): WireRow {
+  return { ...stored.extra, ...stored.state.values, id: stored.id, updated_at: stored.state.updatedAt };
 }
 
 export class FakeServer {
@@ -47,27 +68,32 @@ export class FakeServer {
     return t;
   }
 
-  /** Writes as another client would (full row, one updated_at for every column). */
-  serverWrite(table: string, row: WireRow) {
+  /** Merges one write into the stored record; returns the per-column outcome, or null when nothing was stored. */
+  private write(table: string, row: WireRow, changes: Record<string, ColumnValue>, deleted: boolean, receivedAt = this.now()) {
     const stored = this.table(table).get(row.id);
-    const at = Number(row.updated_at);
-    const columnTimes: Record<string, number> = { ...(stored?.columnTimes ?? {}) };
-    const merged: WireRow = { ...(stored?.row ?? {}), ...row };
-    for (const column of Object.keys(row)) if (!META.has(column)) columnTimes[column] = at;
-    this.table(table).set(row.id, { row: merged, columnTimes, seq: ++this.seq, deleted: false });
+    const write = { changes, updatedAt: Number(row.updated_at ?? 0), deleted };
+    const result = stored ? mergeWrite(stored.state, write, receivedAt) : createState<string>({}, write, receivedAt);
+    const extra = stored?.extra ?? { created_at: row.created_at };
+    if (result.changed || result.clampRemembered || !stored) {
+      this.table(table).set(row.id, { id: row.id, state: result.state, extra, seq: ++this.seq });
+    }
+    return { result, stored };
+  }
+
+  /** Writes as another client did (full row, one updated_at for every column), received when it was stamped. */
+  serverWrite(table: string, row: WireRow) {
+    const at = Number(row.updated_at ?? 0);
+    this.write(table, row, changesOf(row, Object.keys(row).filter((c) => !META.has(c))), false, Math.max(this.now(), at));
   }
 
   serverDelete(table: string, id: string) {
     const stored = this.table(table).get(id);
-    if (stored) {
-      stored.deleted = true;
-      stored.seq = ++this.seq;
-    }
+    if (stored) this.write(table, { id, updated_at: stored.state.updatedAt }, {}, true);
   }
 
   get(table: string, id: string): WireRow | undefined {
     const stored = this.tables.get(table)?.get(id);
-    return stored && !stored.deleted ? stored.row : undefined;
+    return stored && !stored.state.deleted ? rowOf(stored) : undefined;
   }
 
   /** `pageLimit` is the server's maximum, as the real server clamps a larger `limit`. */
@@ -82,9 +108,9 @@ export class FakeServer {
     const changes: ChangeSet = {};
     for (const { table, stored } of page) {
       const set = (changes[table] ??= { created: [], updated: [], deleted: [] });
-      if (stored.deleted) {
-        if (since > 0) set.deleted.push(stored.row.id);
-      } else set.updated.push({ ...stored.row, is_deleted: false });
+      if (stored.state.deleted) {
+        if (since > 0) set.deleted.push(stored.id);
+      } else set.updated.push({ ...rowOf(stored), is_deleted: false });
     }
     for (const t of ['users', 'references']) changes[t] ??= { created: [], updated: [], deleted: [] };
     const more = all.length > page.length;
@@ -106,50 +132,16 @@ export class FakeServer {
           (rejected[table] ??= []).push({ id: row.id, ...rule });
           continue;
         }
-        const stored = this.table(table).get(row.id);
-        if (stored?.deleted) continue;
-        const stamped = Number(row.updated_at);
-        // CONTRACT §3: more than 60 s ahead of the server counts as the time of receipt.
-        const at = stamped > this.now() + 60_000 ? this.now() : stamped;
-        const changed =
-          typeof row._changed === 'string' && row._changed
-            ? row._changed.split(',').filter((c) => !META.has(c))
-            : Object.keys(row).filter((c) => !META.has(c));
-        const next: StoredRow = stored ?? { row: { id: row.id }, columnTimes: {}, seq: 0, deleted: false };
-        let lost = false;
-        let wonOver = false;
-        let wrote = false;
-        for (const column of changed) {
-          const previous = next.columnTimes[column];
-          if (previous === undefined || at > previous) {
-            if (previous !== undefined && next.row[column] !== row[column]) wonOver = true;
-            next.row[column] = row[column];
-            next.columnTimes[column] = at;
-            wrote = true;
-          } else if (next.row[column] !== row[column]) lost = true;
+        const { result, stored } = this.write(table, row, changesOf(row), false);
+        if (!stored || stored.state.deleted) continue;
+        if (lostAnyColumn(result.columns)) conflicts.push({ table, id: row.id, winner: 'server' });
+        else if (Object.entries(result.columns).some(([column, outcome]) => outcome === 'local' && stored.state.times[column] !== undefined)) {
+          conflicts.push({ table, id: row.id, winner: 'local' });
         }
-        if (!stored) {
-          for (const [column, value] of Object.entries(row)) {
-            if (!META.has(column) && !(column in next.row)) next.row[column] = value;
-          }
-          next.row.created_at = row.created_at;
-        }
-        if (wrote) {
-          next.row.updated_at = Math.max(Number(next.row.updated_at ?? 0), at);
-          next.seq = ++this.seq;
-          this.table(table).set(row.id, next);
-        }
-        if (lost) conflicts.push({ table, id: row.id, winner: 'server' });
-        else if (wonOver && stored) conflicts.push({ table, id: row.id, winner: 'local' });
       }
       for (const id of set.deleted) {
         const stored = this.table(table).get(id);
-        if (stored && !stored.deleted) {
-          stored.deleted = true;
-          stored.seq = ++this.seq;
-        } else if (!stored) {
-          this.table(table).set(id, { row: { id }, columnTimes: {}, seq: ++this.seq, deleted: true });
-        }
+        this.write(table, { id, updated_at: stored?.state.updatedAt ?? this.now() }, {}, true);
       }
     }
     return { conflicts, rejected, serverTime: this.now() };

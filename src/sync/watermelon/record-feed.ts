@@ -14,11 +14,13 @@
  * Records marked deleted are removed: nothing on a follower syncs them.
  */
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { prepareSilentUpdate } from '../sync/outbox';
-import type { RawRow } from './tab-messages';
+import { prepareSilentUpdate } from './watermelon-store';
+
+/** A record's raw row as WatermelonDB holds it (`_status`/`_changed` included). */
+export type RawRow = { id: string } & Record<string, unknown>;
 
 /** Every table of the schema; the follower's copy holds all of them. */
-export const MIRRORED_TABLES = ['users', 'references', 'sync_queue', 'sync_metadata'] as const;
+const MIRRORED_TABLES = ['users', 'references', 'sync_queue', 'sync_metadata'] as const;
 
 export interface RowChanges {
   table: string;

@@ -4,31 +4,17 @@
  */
 import type { Database, Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { META_CONFLICT_LOG } from '../sync/local-store';
-import { createWatermelonStore } from '../sync/outbox';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { FakeServer } from '../sync/testing/fake-server';
-import { memoryDatabase, noPersistence } from './testing/memory-database';
+import { META_CONFLICT_LOG } from '../local-store';
+import { silentLogger } from '../ports';
+import { createSyncService } from './sync-service';
+import { FakeServer } from '../testing/fake-server';
+import { noPersistence } from './testing/memory-database';
+import { memoryClient } from './testing/memory-client';
 
-function setup(server = new FakeServer(), userId = 'u1') {
-  const database = memoryDatabase();
+async function setup(server = new FakeServer(), userId = 'u1') {
   let wallNow = 1_000_000;
-  const wall = () => wallNow;
-  const store = createWatermelonStore(database, wall);
-  const clock = createHybridClock(wall);
-  const service = createSyncService({
-    database,
-    transport: server.transport(),
-    store,
-    clock,
-    wall,
-    persistence: noPersistence,
-    logger: silentLogger,
-  });
-  const actions = createActions({ store, clock, persistence: noPersistence, userId: () => userId, afterWrite: () => {} });
+  const client = await memoryClient(server, { wall: () => wallNow, userId });
+  const { database, store, clock, service, actions } = client;
   return { database, store, clock, service, actions, server, advance: (ms: number) => (wallNow += ms) };
 }
 
@@ -61,7 +47,7 @@ function serverWithReferences(prefix: string, n: number): FakeServer {
 
 describe('sync service', () => {
   it('pushes a local create, acknowledges it and empties the outbox', async () => {
-    const t = setup();
+    const t = await setup();
     const id = await t.actions.requestReference({ refereeName: 'Grace', refereeEmail: ' Grace@Example.COM ', message: 'hi' });
     expect(await t.store.outbox()).toHaveLength(1);
     expect((await raw(t.database, 'references', id))?.sync_status).toBe('pending');
@@ -79,7 +65,7 @@ describe('sync service', () => {
 
   it('pulls every page while `more` is set', async () => {
     const server = serverWithReferences('r', 5);
-    const t = setup(server);
+    const t = await setup(server);
     const result = await t.service.run();
     expect(result.pulled).toBe(5);
     expect(server.log).toEqual(['pull:0', 'pull:2', 'pull:4']);
@@ -95,7 +81,7 @@ describe('sync service', () => {
     let pulls = 0;
     server.failNext = (kind) => (kind === 'pull' && ++pulls === 3 ? new Error('network lost on the third page') : null);
     const progress: ({ received: number; total: number | null } | null)[] = [];
-    const t = setup(server);
+    const t = await setup(server);
     const service = createSyncService({
       database: t.database,
       transport: server.transport(),
@@ -118,7 +104,7 @@ describe('sync service', () => {
 
   it('a pull from 0 asks for the next page while it writes the current one', async () => {
     const server = serverWithReferences('q', 5);
-    const t = setup(server);
+    const t = await setup(server);
     const base = server.transport();
     const storedWhenAsked: number[] = [];
     const service = createSyncService({
@@ -144,7 +130,7 @@ describe('sync service', () => {
 
   it('a push-only run sends local changes without asking for the server\'s; a device that never pulled pulls anyway', async () => {
     const server = serverWithReferences('s', 1);
-    const t = setup(server);
+    const t = await setup(server);
     await t.service.run({ pull: false });
     expect(server.log).toEqual(['pull:0']);
     expect(await t.database.get('references').query().fetchCount()).toBe(1);
@@ -166,7 +152,7 @@ describe('sync service', () => {
     const server = new FakeServer({
       reject: (_table, row) => (row.referee_name === 'Bad' ? { code: 'forbidden', message: 'not yours' } : null),
     });
-    const t = setup(server);
+    const t = await setup(server);
     const bad = await t.actions.requestReference({ refereeName: 'Bad', refereeEmail: 'b@example.com', message: '' });
     const good = await t.actions.requestReference({ refereeName: 'Good', refereeEmail: 'g@example.com', message: '' });
 
@@ -191,7 +177,7 @@ describe('sync service', () => {
 
   it('pulls again after a conflict the server won and ends with the server value', async () => {
     const server = new FakeServer();
-    const t = setup(server, 'cand');
+    const t = await setup(server, 'cand');
     // The referee's copy of a request (we are the referee here; user id irrelevant to the fake).
     server.serverWrite('references', {
       id: 'r1',
@@ -224,7 +210,7 @@ describe('sync service', () => {
   });
 
   it('logs local changes that a pulled deletion removed (a conflict resolved during a pull)', async () => {
-    const t = setup();
+    const t = await setup();
     const id = await t.actions.requestReference({ refereeName: 'Gone Soon', refereeEmail: 'g@example.com', message: 'first' });
     await t.service.run();
     await t.actions.editRequest(id, { refereeName: 'Gone Soon', refereeEmail: 'g@example.com', message: 'edited offline' });
@@ -236,7 +222,7 @@ describe('sync service', () => {
   });
 
   it('deletes: pushes the id, purges locally, removes the entry', async () => {
-    const t = setup();
+    const t = await setup();
     const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
     await t.service.run();
     await t.actions.deleteReference(id);
@@ -248,7 +234,7 @@ describe('sync service', () => {
   });
 
   it('keeps a pending local deletion when a pull re-sends the row as created', async () => {
-    const t = setup();
+    const t = await setup();
     const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
     await t.service.run();
     await t.actions.deleteReference(id);
@@ -268,7 +254,7 @@ describe('sync service', () => {
   });
 
   it('sends every column a write sets, even unchanged ones, so a later decline clears an earlier response', async () => {
-    const t = setup();
+    const t = await setup();
     t.server.serverWrite('references', {
       id: 'r9',
       user_id: 'cand',

@@ -5,32 +5,14 @@
  */
 import type { Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/outbox';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { FakeServer } from '../sync/testing/fake-server';
-import { memoryDatabase, noPersistence } from './testing/memory-database';
+import { FakeServer } from '../testing/fake-server';
+import { memoryClient } from './testing/memory-client';
 
 describe('push with a concurrent local edit', () => {
   it('keeps the edited record pending and pushes the edit next time', async () => {
     const server = new FakeServer();
-    const database = memoryDatabase();
     let now = 1_000_000;
-    const wall = () => now++;
-    const store = createWatermelonStore(database, wall);
-    const clock = createHybridClock(wall);
-    const service = createSyncService({
-      database,
-      transport: server.transport(),
-      store,
-      clock,
-      wall,
-      persistence: noPersistence,
-      logger: silentLogger,
-    });
-    const actions = createActions({ store, clock, persistence: noPersistence, userId: () => 'u1', afterWrite: () => {} });
+    const { database, store, clock, service, actions } = await memoryClient(server, { wall: () => now++ });
     const id = await actions.requestReference({ refereeName: 'First', refereeEmail: 'a@example.com', message: '' });
 
     server.duringPush = async () => {

@@ -6,21 +6,24 @@
  */
 import type { z } from 'zod';
 import { REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
-import { SyncError, SyncErrorCode } from '../sync/errors';
-import { createPageParser } from '../sync/page-parser';
-import type { ChangeSet, PullResponse, PushResponse, Transport } from '../sync/ports';
-import { schemas } from './schemas';
+import { SyncError, SyncErrorCode } from './errors';
+import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
+import type { PullResponse, PushResponse, Timers, Transport } from './ports';
+import { createPageParser } from './page-parser';
+import { loadProtocolSchemas, type LoadSchemas } from './protocol-schemas';
 
 export interface HttpTransportOptions {
   /** '' for same origin. */
   baseUrl?: string;
   getToken: () => string;
-  fetch?: typeof fetch;
-  /** Abort a request after this long (a flaky network can hang forever). */
+  fetch?: Fetch;
+  /** Give up on a request after this long (a flaky network can hang forever); needs `timers`. */
   timeoutMs?: number;
+  timers?: Timers;
+  schemas?: LoadSchemas;
 }
 
-function serverTimeOf(response: Response): number | undefined {
+function serverTimeOf(response: HttpResponse): number | undefined {
   const value = Number(response.headers.get(SERVER_TIME_HEADER));
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
@@ -34,7 +37,7 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-async function errorFrom(response: Response): Promise<SyncError> {
+async function errorFrom(response: HttpResponse, schemas: LoadSchemas): Promise<SyncError> {
   let message = `HTTP ${response.status}`;
   try {
     const { ErrorBodySchema } = await schemas();
@@ -50,11 +53,20 @@ async function errorFrom(response: Response): Promise<SyncError> {
   return new SyncError(SyncErrorCode.server, message, response.status);
 }
 
-/** A pull page parsed as its bytes arrive (src/sync/page-parser.ts): never its whole text and its records at once. */
-async function readPage(response: Response): Promise<unknown> {
-  if (!response.body) return response.json();
+interface TextDecoderLike {
+  decode(bytes?: Uint8Array, options?: { stream: boolean }): string;
+}
+
+/**
+ * A pull page parsed as its bytes arrive (page-parser.ts): never its whole
+ * text and its records at once. Read whole where the platform has no byte
+ * stream or no TextDecoder.
+ */
+async function readPage(response: HttpResponse): Promise<unknown> {
+  const Decoder = (globalThis as { TextDecoder?: new () => TextDecoderLike }).TextDecoder;
+  if (!response.body || !Decoder) return response.json();
   const parser = createPageParser();
-  const decoder = new TextDecoder();
+  const decoder = new Decoder();
   const reader = response.body.getReader();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.write(decoder.decode(chunk.value, { stream: true }));
   parser.write(decoder.decode());
@@ -69,51 +81,60 @@ function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.i
 
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const base = options.baseUrl ?? '';
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch = options.fetch ?? globalFetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const schemas = options.schemas ?? loadProtocolSchemas;
+  const TIMED_OUT = new SyncError(SyncErrorCode.network, 'network error: response timed out');
 
-  async function request(
+  /** Rejects with TIMED_OUT after timeoutMs; the request itself is abandoned, not aborted. */
+  function withTimeout<T>(work: Promise<T>): Promise<T> {
+    const timers = options.timers;
+    if (!timers) return work;
+    let timer: unknown = null;
+    return Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = timers.setTimeout(() => reject(TIMED_OUT), timeoutMs);
+      }),
+    ]).finally(() => timers.clearTimeout(timer));
+  }
+
+  async function send(
     path: string,
-    init: RequestInit,
-    read: (response: Response) => Promise<unknown> = (r) => r.json(),
-  ): Promise<{ body: unknown; response: Response }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
+    init: { method: string; headers?: Record<string, string>; body?: string },
+    read: (response: HttpResponse) => Promise<unknown> = (r) => r.json(),
+  ): Promise<{ body: unknown; response: HttpResponse }> {
+    let response: HttpResponse;
     try {
       response = await doFetch(`${base}${path}`, {
         ...init,
-        signal: controller.signal,
-        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${options.getToken()}` },
+        headers: { ...init.headers, authorization: `Bearer ${options.getToken()}` },
       });
     } catch (error) {
-      clearTimeout(timer);
+      if (error === TIMED_OUT) throw error;
       throw new SyncError(SyncErrorCode.network, `network error: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (!response.ok) throw await errorFrom(response, schemas);
+    let body: unknown;
     try {
-      if (!response.ok) throw await errorFrom(response);
-      let body: unknown;
-      try {
-        body = await read(response);
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AbortError') {
-          throw new SyncError(SyncErrorCode.network, 'network error: response timed out');
-        }
-        throw new SyncError(SyncErrorCode.protocol, `${path}: response is not JSON`);
-      }
-      return { body, response };
-    } finally {
-      clearTimeout(timer);
+      body = await read(response);
+    } catch {
+      throw new SyncError(SyncErrorCode.protocol, `${path}: response is not JSON`);
     }
+    return { body, response };
   }
+
+  const request = (
+    path: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+    read?: (response: HttpResponse) => Promise<unknown>,
+  ) => withTimeout(send(path, init, read));
 
   return {
     async pull(since, limit): Promise<PullResponse> {
-      const query = new URLSearchParams({ since: String(since) });
-      if (limit !== undefined) query.set('limit', String(limit));
-      const { body, response } = await request(`/api/sync/pull?${query}`, { method: 'GET' }, readPage);
+      const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' }, readPage);
       const data = parse((await schemas()).PullResponseSchema, body, 'pull');
-      const result: PullResponse = { changes: data.changes as unknown as ChangeSet, timestamp: data.timestamp };
+      const result: PullResponse = { changes: data.changes, timestamp: data.timestamp };
       if (data.more) {
         result.more = true;
         const remaining = Number(response.headers.get(REMAINING_HEADER) ?? NaN);

@@ -1,6 +1,6 @@
 import { synchronize } from '@nozbe/watermelondb/sync';
-import { storeContract } from '../sync/local-store.contract';
-import { createWatermelonStore } from '../sync/outbox';
+import { storeContract } from '../local-store.contract';
+import { createWatermelonStore } from './watermelon-store';
 import { memoryDatabase } from './testing/memory-database';
 
 let cursor = 0;

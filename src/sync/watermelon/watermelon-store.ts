@@ -8,8 +8,8 @@
  * synchronize() only does when the record did not change during the push).
  */
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { SYNCED_TABLES, type SyncedTable } from '../shared/schema';
-import type { PushRejection, WallClock, WireRow } from './ports';
+import { SYNCED_TABLES, type SyncedTable } from '../../shared/schema';
+import type { PushRejection, WallClock, WireRow } from '../ports';
 import {
   META_FULL_PULL_NEEDED,
   type LocalOperation,
@@ -17,7 +17,7 @@ import {
   type LocalWrite,
   type OutboxCounts,
   type OutboxEntry,
-} from './local-store';
+} from '../local-store';
 
 type RawMap = Record<string, unknown>;
 

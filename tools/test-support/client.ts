@@ -1,5 +1,5 @@
 /** A typed test client of the sync API, with builders for pushed records. */
-import type { AuthResponse, PullResponse, PushResponse, UserResponse } from '../../shared/protocol';
+import type { AuthResponse, PullResponse, PushResponse, UserResponse } from '../../src/shared/protocol';
 import { request, uniqueSuffix, type Response } from './harness';
 import { codeIn, waitForMail } from './mailbox';
 
@@ -17,7 +17,7 @@ export interface ServerAddress {
   mailDir?: string;
 }
 
-export const TEST_PASSWORD = 'password-123';
+const TEST_PASSWORD = 'password-123';
 
 export type RawRecord = Record<string, unknown> & { id: string };
 export type PushChanges = Record<string, { created?: RawRecord[]; updated?: RawRecord[]; deleted?: string[] } | undefined>;
@@ -97,7 +97,7 @@ export function acceptedNew(...records: { id: string }[]): PushResponse {
 }
 
 let counter = 0;
-export function newRecordId(): string {
+function newRecordId(): string {
   counter += 1;
   return `r${uniqueSuffix()}${counter}`;
 }

@@ -2,8 +2,8 @@
 import { Database } from '@nozbe/watermelondb';
 import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
 import { logger } from '@nozbe/watermelondb/utils/common';
-import { migrations, modelClasses, schema } from '../../db';
-import type { Persistence } from '../../sync/ports';
+import { migrations, modelClasses, schema } from '../../../db';
+import type { Persistence } from '../../ports';
 
 logger.silence();
 

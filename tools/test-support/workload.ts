@@ -7,7 +7,7 @@
  * it), and any push that got no answer either wholly or not at all. A record's
  * `message` must be the last acknowledged value or one sent after it.
  */
-import type { PullResponse, PushResponse } from '../../shared/protocol';
+import type { PullResponse, PushResponse } from '../../src/shared/protocol';
 import { idsOf, newReference, updateOf, type RawRecord, type TestClient, type TestUser } from './client';
 import type { Response } from './harness';
 

@@ -1,11 +1,11 @@
 /** A long offline backlog (2,000 writes) is recorded, pushed and settled in reasonable time. */
 import { describe, expect, it } from 'vitest';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/outbox';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/sync-service';
-import { FakeServer } from '../sync/testing/fake-server';
+import { createActions } from '../actions';
+import { createHybridClock } from '../hybrid-clock';
+import { createWatermelonStore } from './watermelon-store';
+import { silentLogger } from '../ports';
+import { createSyncService } from './sync-service';
+import { FakeServer } from '../testing/fake-server';
 import { memoryDatabase, noPersistence } from './testing/memory-database';
 
 describe('offline backlog', () => {

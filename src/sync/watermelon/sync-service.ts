@@ -22,14 +22,14 @@ import { Q, type Database } from '@nozbe/watermelondb';
 import type { DirtyRaw } from '@nozbe/watermelondb/RawRecord';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
-import { isSyncedTable } from '../shared/schema';
-import type { HybridClock } from './hybrid-clock';
-import { appendToConflictLog, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from './conflict-log';
-import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from './local-store';
-import { SyncError, SyncErrorCode } from './errors';
-import { countChanges, pullAllPages } from './pull-pages';
-import { resolvePulled, type Raw } from './resolve-pulled';
-import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from './ports';
+import { isSyncedTable } from '../../shared/schema';
+import type { HybridClock } from '../hybrid-clock';
+import { appendToConflictLog, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
+import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from '../local-store';
+import { SyncError, SyncErrorCode } from '../errors';
+import { countChanges, pullAllPages } from '../pull-pages';
+import { resolvePulled, type Raw } from '../resolve-pulled';
+import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
 
 export interface SyncRunResult {
   pulled: number;

@@ -1,12 +1,14 @@
 /**
- * The browser database: WatermelonDB over LokiJS persisted incrementally to
- * IndexedDB, one IndexedDB database per user (signing out deletes it).
+ * The device database: WatermelonDB over LokiJS persisted incrementally to
+ * IndexedDB, one IndexedDB database per user (signing out deletes it). The
+ * tab and the service worker open it alike; Node has it through fake-indexeddb.
  */
 import { Database } from '@nozbe/watermelondb';
 import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
-import { migrations, modelClasses, schema } from '../db';
+import { migrations, modelClasses, schema } from '../../db';
+import { silentLogger, type Logger } from '../ports';
 
-export const DB_NAME_PREFIX = 'aideepref-';
+const DB_NAME_PREFIX = 'aideepref-';
 
 export function dbNameFor(userId: string): string {
   return `${DB_NAME_PREFIX}${userId}`;
@@ -22,7 +24,7 @@ export interface LokiHooks {
   onSaveError?: (error: Error) => void;
 }
 
-export function createLokiAdapter(dbName: string, hooks: LokiHooks = {}): LokiJSAdapter {
+function createLokiAdapter(dbName: string, hooks: LokiHooks = {}, logger: Logger = silentLogger): LokiJSAdapter {
   return new LokiJSAdapter({
     schema,
     migrations,
@@ -33,21 +35,21 @@ export function createLokiAdapter(dbName: string, hooks: LokiHooks = {}): LokiJS
     dbName,
     onSetUpError: (error) => {
       if (hooks.onSetUpError) hooks.onSetUpError(error);
-      else console.error('[db] IndexedDB could not be opened; data is NOT being saved', error);
+      else logger.error('[db] IndexedDB could not be opened; data is NOT being saved', error);
     },
     onQuotaExceededError: (error) => {
       if (hooks.onQuotaExceededError) hooks.onQuotaExceededError(error);
-      else console.error('[db] storage quota exceeded', error);
+      else logger.error('[db] storage quota exceeded', error);
     },
     extraIncrementalIDBOptions: {
       onDidOverwrite: () => {
         if (hooks.onDidOverwrite) hooks.onDidOverwrite();
-        else console.warn('[db] another tab overwrote this database');
+        else logger.warn('[db] another tab overwrote this database');
       },
     },
   });
 }
 
-export function createDatabase(dbName: string, hooks: LokiHooks = {}): Database {
-  return new Database({ adapter: createLokiAdapter(dbName, hooks), modelClasses });
+export function createDatabase(dbName: string, hooks: LokiHooks = {}, logger: Logger = silentLogger): Database {
+  return new Database({ adapter: createLokiAdapter(dbName, hooks, logger), modelClasses });
 }

@@ -9,7 +9,7 @@
  * PersistenceError instead of silently falling back to the timer.
  */
 import type { Database } from '@nozbe/watermelondb';
-import type { Persistence } from '../sync/ports';
+import type { Persistence } from '../ports';
 
 export class PersistenceError extends Error {
   override name = 'PersistenceError';

@@ -7,7 +7,7 @@
  */
 import { Database } from '@nozbe/watermelondb';
 import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
-import { migrations, modelClasses, schema } from '../db';
+import { migrations, modelClasses, schema } from '../../db';
 
 /** A LokiJS persistence adapter with nothing behind it. */
 const nowhere = {

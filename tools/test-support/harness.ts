@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { AddressInfo } from 'node:net';
-import { buildApp, type AppDeps } from '../app';
-import { createFileTransport } from '../mail/transports';
-import { openStore } from '../store/open-store';
-import type { Store } from '../store/types';
-import type { ChangeEvent } from '../replication/events';
+import { buildApp, type AppDeps } from '../../src/server/app';
+import { createFileTransport } from '../../src/server/mail/transports';
+import { openStore } from '../../src/server/store/open-store';
+import type { Store } from '../../src/server/store/types';
+import type { ChangeEvent } from '../../src/server/replication/events';
 
 export type Backend = 'pglite' | 'postgres';
 
