@@ -10,6 +10,7 @@ import { createSyncClient } from '../sync/create-sync-client';
 import { createHttpTransport } from '../sync/http-transport';
 import type { Logger, NetworkStatus, Timers } from '../sync/ports';
 import { runBackgroundSync, type BackgroundOutcome } from '../sync/background-run';
+import { isSyncError, SyncErrorCode } from '../sync/errors';
 import { openLokiDatabase } from '../sync/watermelon/loki-database';
 import type { Session } from '../sync/session-client';
 import { deleteIndexedDb } from '../web/delete-indexeddb';
@@ -83,6 +84,25 @@ async function askWriter(): Promise<void> {
   });
 }
 
-export function backgroundSync(): Promise<BackgroundOutcome> {
-  return runBackgroundSync({ readSession: readWorkerSession, withLockIfFree, openClient, askWriter, logger });
+interface SyncManagerLike {
+  register(tag: string): Promise<void>;
+}
+
+/**
+ * One run. A run that met no network while the worker itself sees none
+ * (the event fired on a connection that was already gone) registers the tag
+ * again and resolves: the browser then fires it when the network is back,
+ * instead of backing off for minutes as it does after a rejection.
+ */
+export async function backgroundSync(tag: string): Promise<BackgroundOutcome | 'waiting-for-network'> {
+  try {
+    return await runBackgroundSync({ readSession: readWorkerSession, withLockIfFree, openClient, askWriter, logger });
+  } catch (error) {
+    const sync = (self.registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
+    if (isSyncError(error) && error.code === SyncErrorCode.network && !self.navigator.onLine && sync) {
+      await sync.register(tag);
+      return 'waiting-for-network';
+    }
+    throw error;
+  }
 }
