@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { IsolatedServer } from './isolated-server';
 import { itemWith, myReferences, newPerson, onNewDevice, requestReference, requestsForMe, signUp, syncStatus, waitForServiceWorker } from './helpers';
 import type { Person } from './helpers';
+import { everythingStoredLocally } from './stored-locally';
 
 const SESSION_KEY = 'aideepref.session';
 
@@ -128,6 +129,8 @@ test('a token that expired while offline: sign in again, and nothing written is 
   await requestReference(page, { name: referee.name, email: referee.email }, 'Written offline, first');
   await requestReference(page, { name: 'Second Referee', email: referee.email }, 'Written offline, second');
   await expect(syncStatus(page)).toHaveText('Offline - 2 unsynced');
+  // The reload below is about the token, not a reload inside the save's few milliseconds.
+  await expect.poll(() => everythingStoredLocally(page), { timeout: 15_000 }).toContain('Written offline, second');
 
   // Time passes offline until the token is past its expiry: the server's own secret signs one that is.
   const secret = readFileSync(join(process.env.E2E_DATA_DIR ?? '', 'jwt-secret'), 'utf8').trim();

@@ -125,6 +125,33 @@ describe('tabs of one user share one writer', () => {
     expect(await referees(first.database)).toEqual(['Al']);
   });
 
+  it('a follower edits a request and restores a logged conflict through the writer', async () => {
+    const { tab } = world();
+    const first = await tab();
+    const second = await tab();
+    await ask(second, 'Typo');
+    const [row] = await second.database.get<Model>('references').query().fetch();
+    const id = row!.id;
+    await second.editRequest(id, { refereeName: 'Fixed', refereeEmail: 'typo@example.com', message: 'now' });
+    expect(await referees(second.database)).toEqual(['Fixed']);
+    expect(await referees(first.database)).toEqual(['Fixed']);
+
+    // A conflict logged by the writer's sync: the follower's Restore mine writes our value again.
+    const entry = { key: 'k1', table: 'references', id, column: 'referee_name', mine: 'Mine again', winner: 'Fixed', at: 1, source: 'push', by: 'own-device', label: 'Fixed' };
+    await first.database.write(async () => {
+      await first.database.get<Model>('sync_metadata').create((m) => {
+        m._setRaw('key', 'conflict_log');
+        m._setRaw('value', JSON.stringify([entry]));
+        m._setRaw('updated_at', 1);
+      });
+    });
+    await eventually(async () => expect(await second.database.get<Model>('sync_metadata').query().fetchCount()).toBeGreaterThan(0));
+    await second.restoreConflict('k1');
+    expect(await referees(second.database)).toEqual(['Mine again']);
+    const log = (await first.database.get<Model>('sync_metadata').query(Q.where('key', 'conflict_log')).fetch())[0]!;
+    expect(JSON.parse(String((log._raw as unknown as { value: string }).value))).toEqual([expect.objectContaining({ key: 'k1', restoredAt: expect.any(Number) })]);
+  });
+
   it('an invalid action fails in the follower with the writer’s error', async () => {
     const { tab } = world();
     await tab();

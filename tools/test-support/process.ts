@@ -17,7 +17,7 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const OUTPUT_KEPT = 256 * 1024;
 
 export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
