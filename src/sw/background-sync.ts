@@ -48,13 +48,25 @@ function locks(): LocksLike {
   return manager;
 }
 
-async function withLockIfFree(userId: string, work: () => Promise<void>): Promise<boolean> {
+/** How long a run waits for the lock of a tab that is closing. */
+const CLOSING_TAB_MS = 15_000;
+
+async function withLock(userId: string, work: () => Promise<void>, options: { wait: boolean }): Promise<boolean> {
   let ran = false;
-  await locks().request(lockNameFor(userId), { ifAvailable: true }, async (lock) => {
-    if (!lock) return;
-    ran = true;
-    await work();
-  });
+  const abort = new AbortController();
+  const timer = options.wait ? self.setTimeout(() => abort.abort(), CLOSING_TAB_MS) : undefined;
+  try {
+    await locks().request(lockNameFor(userId), options.wait ? { signal: abort.signal } : { ifAvailable: true }, async (lock) => {
+      self.clearTimeout(timer);
+      if (!lock) return;
+      ran = true;
+      await work();
+    });
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === 'AbortError')) throw error;
+  } finally {
+    self.clearTimeout(timer);
+  }
   return ran;
 }
 
@@ -65,9 +77,9 @@ async function openClient(session: Session) {
 }
 
 /** Posts SYNC_NOW with a reply port to every window; the writer tab answers, the others do not. */
-async function askWriter(): Promise<void> {
+async function askWriter(): Promise<boolean> {
   const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  if (pages.length === 0) throw new Error('the writer lock is held but no page is open (one is closing): try again later');
+  if (pages.length === 0) return false;
   await new Promise<void>((resolve, reject) => {
     const timer = self.setTimeout(() => reject(new Error('the writer tab did not answer')), WRITER_ANSWER_MS);
     for (const page of pages) {
@@ -82,6 +94,7 @@ async function askWriter(): Promise<void> {
       page.postMessage(message, [channel.port2]);
     }
   });
+  return true;
 }
 
 interface SyncManagerLike {
@@ -96,8 +109,9 @@ interface SyncManagerLike {
  */
 export async function backgroundSync(tag: string): Promise<BackgroundOutcome | 'waiting-for-network'> {
   try {
-    return await runBackgroundSync({ readSession: readWorkerSession, withLockIfFree, openClient, askWriter, logger });
+    return await runBackgroundSync({ readSession: readWorkerSession, withLock, openClient, askWriter, logger });
   } catch (error) {
+    logger.warn(`background sync failed (online: ${self.navigator.onLine})`, error);
     const sync = (self.registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
     if (isSyncError(error) && error.code === SyncErrorCode.network && !self.navigator.onLine && sync) {
       await sync.register(tag);
