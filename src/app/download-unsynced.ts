@@ -3,7 +3,7 @@
  * saved as a JSON file through the browser's download. Resolves with how
  * many changes the file holds.
  */
-import { collectUnsynced, exportFileName } from '../sync/unsynced-export';
+import { collectUnsynced, exportFileName } from '../sync/watermelon/unsynced-export';
 import type { AppClient } from '../web/app-client';
 
 export async function downloadUnsynced(client: AppClient): Promise<number> {

@@ -10,6 +10,7 @@ import { createSyncClient } from '../sync/create-sync-client';
 import { createHttpTransport } from '../sync/http-transport';
 import type { Logger, NetworkStatus, Timers } from '../sync/ports';
 import { runBackgroundSync, type BackgroundOutcome } from '../sync/background-run';
+import { isSyncError, SyncErrorCode } from '../sync/errors';
 import { openLokiDatabase } from '../sync/watermelon/loki-database';
 import type { Session } from '../sync/session-client';
 import { deleteIndexedDb } from '../web/delete-indexeddb';
@@ -47,13 +48,25 @@ function locks(): LocksLike {
   return manager;
 }
 
-async function withLockIfFree(userId: string, work: () => Promise<void>): Promise<boolean> {
+/** How long a run waits for the lock of a tab that is closing. */
+const CLOSING_TAB_MS = 15_000;
+
+async function withLock(userId: string, work: () => Promise<void>, options: { wait: boolean }): Promise<boolean> {
   let ran = false;
-  await locks().request(lockNameFor(userId), { ifAvailable: true }, async (lock) => {
-    if (!lock) return;
-    ran = true;
-    await work();
-  });
+  const abort = new AbortController();
+  const timer = options.wait ? self.setTimeout(() => abort.abort(), CLOSING_TAB_MS) : undefined;
+  try {
+    await locks().request(lockNameFor(userId), options.wait ? { signal: abort.signal } : { ifAvailable: true }, async (lock) => {
+      self.clearTimeout(timer);
+      if (!lock) return;
+      ran = true;
+      await work();
+    });
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === 'AbortError')) throw error;
+  } finally {
+    self.clearTimeout(timer);
+  }
   return ran;
 }
 
@@ -64,9 +77,9 @@ async function openClient(session: Session) {
 }
 
 /** Posts SYNC_NOW with a reply port to every window; the writer tab answers, the others do not. */
-async function askWriter(): Promise<void> {
+async function askWriter(): Promise<boolean> {
   const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  if (pages.length === 0) throw new Error('the writer lock is held but no page is open (one is closing): try again later');
+  if (pages.length === 0) return false;
   await new Promise<void>((resolve, reject) => {
     const timer = self.setTimeout(() => reject(new Error('the writer tab did not answer')), WRITER_ANSWER_MS);
     for (const page of pages) {
@@ -81,8 +94,29 @@ async function askWriter(): Promise<void> {
       page.postMessage(message, [channel.port2]);
     }
   });
+  return true;
 }
 
-export function backgroundSync(): Promise<BackgroundOutcome> {
-  return runBackgroundSync({ readSession: readWorkerSession, withLockIfFree, openClient, askWriter, logger });
+interface SyncManagerLike {
+  register(tag: string): Promise<void>;
+}
+
+/**
+ * One run. A run that met no network while the worker itself sees none
+ * (the event fired on a connection that was already gone) registers the tag
+ * again and resolves: the browser then fires it when the network is back,
+ * instead of backing off for minutes as it does after a rejection.
+ */
+export async function backgroundSync(tag: string): Promise<BackgroundOutcome | 'waiting-for-network'> {
+  try {
+    return await runBackgroundSync({ readSession: readWorkerSession, withLock, openClient, askWriter, logger });
+  } catch (error) {
+    logger.warn(`background sync failed (online: ${self.navigator.onLine})`, error);
+    const sync = (self.registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
+    if (isSyncError(error) && error.code === SyncErrorCode.network && !self.navigator.onLine && sync) {
+      await sync.register(tag);
+      return 'waiting-for-network';
+    }
+    throw error;
+  }
 }

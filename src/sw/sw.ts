@@ -57,11 +57,12 @@ registerRoute(
 self.addEventListener('sync', (event) => {
   const sync = event as TaggedSyncEvent;
   if (sync.tag !== OUTBOX_SYNC_TAG) return;
-  sync.waitUntil(backgroundSync());
+  sync.waitUntil(backgroundSync(OUTBOX_SYNC_TAG));
 });
 
 self.addEventListener('periodicsync', (event) => {
   const periodic = event as TaggedSyncEvent;
   if (periodic.tag !== PERIODIC_SYNC_TAG) return;
-  periodic.waitUntil(backgroundSync());
+  // A periodic run that fails waits for the next period; the one-off tag covers the outbox.
+  periodic.waitUntil(backgroundSync(OUTBOX_SYNC_TAG).then(() => undefined));
 });

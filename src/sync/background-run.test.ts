@@ -19,11 +19,12 @@ async function deviceWithOneWrite(server: FakeServer): Promise<SyncClient> {
   return client;
 }
 
-function ports(client: SyncClient, options: { lockFree: boolean; log: string[] }): BackgroundRunPorts<BackgroundSession> {
+function ports(client: SyncClient, options: { lockFree: boolean; log: string[]; writerAnswers?: boolean; freedLater?: boolean }): BackgroundRunPorts<BackgroundSession> {
   return {
     readSession: async () => session,
-    async withLockIfFree(_userId, work) {
-      if (!options.lockFree) return false;
+    async withLock(_userId, work, { wait }) {
+      if (!options.lockFree && !(wait && options.freedLater)) return false;
+      if (!options.lockFree) options.log.push('waited');
       options.log.push('lock');
       await work();
       options.log.push('release');
@@ -35,6 +36,7 @@ function ports(client: SyncClient, options: { lockFree: boolean; log: string[] }
     },
     async askWriter() {
       options.log.push('ask-writer');
+      return options.writerAnswers ?? true;
     },
     logger: silentLogger,
   };
@@ -58,6 +60,20 @@ describe('background sync run', () => {
     expect(await runBackgroundSync(ports(client, { lockFree: false, log }))).toBe('asked-writer');
     expect(log).toEqual(['ask-writer']);
     expect(server.log).toEqual([]);
+  });
+
+  it('with the lock held and no writer to ask (the last tab is closing): waits for the lock and runs', async () => {
+    const server = new FakeServer();
+    const client = await deviceWithOneWrite(server);
+    const log: string[] = [];
+    expect(await runBackgroundSync(ports(client, { lockFree: false, writerAnswers: false, freedLater: true, log }))).toBe('synced');
+    expect(log).toEqual(['ask-writer', 'waited', 'lock', 'open', 'release']);
+    expect(server.log).toEqual(['pull:0', 'push:1']);
+  });
+
+  it('with the lock held, no writer, and the lock never freed: rejects, so the browser retries', async () => {
+    const client = await deviceWithOneWrite(new FakeServer());
+    await expect(runBackgroundSync(ports(client, { lockFree: false, writerAnswers: false, log: [] }))).rejects.toThrow('writer lock stayed held');
   });
 
   it('signed out: does nothing', async () => {

@@ -34,6 +34,17 @@ describe('createSyncClient', () => {
     await client.close();
   });
 
+  it('opening with work in the outbox ensures the wake-up too', async () => {
+    const database = memoryDatabase();
+    const first = await createSyncClient(ports(database), { userId: () => 'u1' });
+    await first.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
+    const ensured: string[] = [];
+    const reopened = await createSyncClient(ports(database, false, ensured), { userId: () => 'u1' });
+    reopened.start();
+    await expect.poll(() => ensured).toEqual(['ensure']);
+    await reopened.close();
+  });
+
   it('a 401 the background run met is said at the next open, and goes once the user signs in again', async () => {
     const database = memoryDatabase();
     const first = await createSyncClient(ports(database), { userId: () => 'u1' });

@@ -173,7 +173,16 @@ export async function createSyncClient(ports: SyncClientPorts, options: SyncClie
     actions,
     persistence,
     state: engine.state,
-    start: () => engine.start(),
+    start() {
+      engine.start();
+      // Work left from before (an earlier version, a wiped registration): keep the wake-up in place for it.
+      if (wake) {
+        store
+          .outbox()
+          .then((entries) => (entries.length > 0 ? wake.ensure() : undefined))
+          .catch((error: unknown) => logger.warn('could not ask for a background sync', error));
+      }
+    },
     async syncOnce() {
       try {
         const result = await service.run({ pull: true });

@@ -10,13 +10,8 @@ import type { Model } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, type TestUser } from '../../tools/test-support/client';
 import { startServer, type TestServer } from '../../tools/test-support/harness';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/watermelon/watermelon-store';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/watermelon/sync-service';
 import { createHttpTransport } from '../sync/http-transport';
-import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
+import { memoryClient } from '../sync/watermelon/testing/memory-client';
 
 describe('a lost create response, then an edit, then a pull', () => {
   let server: TestServer;
@@ -30,7 +25,7 @@ describe('a lost create response, then an edit, then a pull', () => {
     await server.close();
   });
 
-  function device(user: TestUser) {
+  async function device(user: TestUser) {
     let loseNextPushResponse = false;
     const requests: string[] = [];
     // The request reaches the server and commits; only its answer is lost on the way back.
@@ -45,13 +40,8 @@ describe('a lost create response, then an edit, then a pull', () => {
       }
       return response;
     };
-    const database = memoryDatabase();
-    const wall = () => Date.now();
-    const store = createWatermelonStore(database, wall);
-    const clock = createHybridClock(wall);
     const transport = createHttpTransport({ baseUrl: server.url, getToken: () => user.token, fetch: faultyFetch });
-    const service = createSyncService({ database, transport, store, clock, wall, persistence: noPersistence, logger: silentLogger });
-    const actions = createActions({ store, clock, persistence: noPersistence, userId: () => user.id, afterWrite: () => {} });
+    const { database, store, clock, service, actions } = await memoryClient(transport, { wall: () => Date.now(), userId: user.id });
     const raw = async (id: string) => {
       const record = await database.get<Model>('references').find(id);
       return record._raw as unknown as Record<string, unknown>;
@@ -61,7 +51,7 @@ describe('a lost create response, then an edit, then a pull', () => {
 
   it('keeps the local edit of a record whose create the server committed but never acknowledged', async () => {
     const cand = await api.signup('Cand');
-    const d = device(cand);
+    const d = await device(cand);
     await d.service.run();
 
     const id = await d.actions.requestReference({ refereeName: 'Ada Typo', refereeEmail: 'ada@example.com', message: 'Please' });

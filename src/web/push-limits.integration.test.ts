@@ -6,13 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReference, TestClient } from '../../tools/test-support/client';
 import { startServer, type TestServer } from '../../tools/test-support/harness';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/watermelon/watermelon-store';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/watermelon/sync-service';
 import { createHttpTransport, retryAfterMs } from '../sync/http-transport';
-import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
+import { memoryClient } from '../sync/watermelon/testing/memory-client';
 
 describe('push limits against the real server', () => {
   let server: TestServer;
@@ -28,10 +23,6 @@ describe('push limits against the real server', () => {
     const requests = Array.from({ length: 150 }, () => newReference(candidate, referee.email));
     expect((await api.push(candidate, { references: { created: requests } })).status).toBe(200);
 
-    const database = memoryDatabase();
-    const wall = () => Date.now();
-    const store = createWatermelonStore(database, wall);
-    const clock = createHybridClock(wall);
     const sizes: number[] = [];
     const transport = createHttpTransport({
       baseUrl: server.url,
@@ -41,9 +32,8 @@ describe('push limits against the real server', () => {
         return fetch(input, init);
       },
     });
-    const service = createSyncService({ database, transport, store, clock, wall, persistence: noPersistence, logger: silentLogger });
+    const { store, service, actions } = await memoryClient(transport, { wall: () => Date.now(), userId: referee.id });
     await service.run();
-    const actions = createActions({ store, clock, persistence: noPersistence, userId: () => referee.id, afterWrite: () => {} });
     // Two bytes a character in UTF-8: 38 KB an answer, within the 20,000-character limit.
     const answer = 'é'.repeat(19_000);
     for (const request of requests) await actions.respond(request.id, answer);

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createActions } from '../sync/actions';
-import { createHybridClock } from '../sync/hybrid-clock';
-import { createWatermelonStore } from '../sync/watermelon/watermelon-store';
-import { silentLogger } from '../sync/ports';
-import { createSyncService } from '../sync/watermelon/sync-service';
-import { FakeServer } from '../sync/testing/fake-server';
-import { collectUnsynced, exportFileName } from '../sync/unsynced-export';
-import { memoryDatabase, noPersistence } from '../sync/watermelon/testing/memory-database';
+import { FakeServer } from '../testing/fake-server';
+import { collectUnsynced, exportFileName } from './unsynced-export';
+import { memoryClient } from './testing/memory-client';
 
 describe('collectUnsynced', () => {
   it('lists every pending change: table, id, operation, the changed columns, and when it was made', async () => {
-    const database = memoryDatabase();
     let now = 1_700_000_000_000;
-    const wall = () => now;
-    const store = createWatermelonStore(database, wall);
-    const clock = createHybridClock(wall);
-    const service = createSyncService({ database, transport: new FakeServer().transport(), store, clock, wall, persistence: noPersistence, logger: silentLogger });
-    const actions = createActions({ store, clock, persistence: noPersistence, userId: () => 'u1', afterWrite: () => {} });
+    const { database, store, service, actions } = await memoryClient(new FakeServer(), { wall: () => now });
     const synced = await actions.requestReference({ refereeName: 'Synced One', refereeEmail: 's@example.com', message: 'a' });
     const gone = await actions.requestReference({ refereeName: 'Gone', refereeEmail: 'g@example.com', message: '' });
     await service.run();

@@ -10,7 +10,7 @@
  * which one it was.
  */
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { DATA_COLUMNS, isSyncedTable } from '../shared/schema';
+import { DATA_COLUMNS, isSyncedTable } from '../../shared/schema';
 
 export const EXPORT_FORMAT = 'aideepref-unsynced-work';
 export const EXPORT_VERSION = 1;
