@@ -80,7 +80,10 @@ test('signing out anyway takes the second, explicit choice; Sign out everywhere 
   await expect(guard).toBeVisible();
   // Still signed in, with the work, until the second choice.
   await expect(itemWith(myReferences(page), 'Lost Lars')).toBeAttached();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('aideepref.sync-history.')))).toHaveLength(1);
   await guard.getByRole('button', { name: 'Sign out anyway' }).click();
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
+  // What the health view kept for this user goes with the rest.
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('aideepref.sync-history.')))).toEqual([]);
   await context.close();
 });

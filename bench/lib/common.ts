@@ -106,7 +106,7 @@ export interface BenchServer {
 }
 
 /** `tsx src/server/main.ts` on a temp DATA_DIR (PGlite) or a fresh PostgreSQL schema, on a free port. */
-export async function startServer(opts: { staticDir: string; postgres?: boolean }): Promise<BenchServer> {
+export async function startServer(opts: { staticDir: string; postgres?: boolean; poolSize?: number; appName?: string }): Promise<BenchServer> {
   const port = await freePort();
   const dataDir = tempDir('data');
   const schema = opts.postgres ? `bench_${uid()}` : '';
@@ -120,6 +120,9 @@ export async function startServer(opts: { staticDir: string; postgres?: boolean 
       STATIC_DIR: opts.staticDir,
       DATABASE_URL: opts.postgres ? PG_URL : '',
       DATABASE_SCHEMA: schema,
+      DATABASE_POOL_SIZE: String(opts.poolSize ?? 10),
+      // node-postgres names its connections so (pg_stat_activity.application_name).
+      PGAPPNAME: opts.appName ?? '',
       REDIS_URL: '',
       AUTH_RATE_LIMIT: '100000',
       LOG_LEVEL: 'warn',

@@ -5,6 +5,7 @@ import { SESSION_KEY } from '../web/session-key';
 import { App, loadSignedInApp } from './components/app';
 import { createDeviceProblems } from './device-problems';
 import { browserStorage, clearDrafts } from './drafts';
+import { forgetSyncHistory } from './sync-history';
 import { captureLinkProof, linkProofs } from './link-proof';
 import { createRouter } from './router';
 import { createSessionStore } from './session-store';
@@ -38,7 +39,10 @@ const sessions = createSessionStore({
     const { createAppClient } = await loadRuntime();
     return createAppClient(session, { loki: problems.hooks });
   },
-  onSignedOut: (userId) => clearDrafts(browserStorage(), userId),
+  onSignedOut: (userId) => {
+    clearDrafts(browserStorage(), userId);
+    forgetSyncHistory(userId);
+  },
 });
 
 // Someone is signed in on this device: fetch the rest while React starts.

@@ -12,6 +12,7 @@ import type { ErrorBody, HealthResponse } from '../shared/protocol';
 import { createCodes, inviteTokenFor } from './auth/codes';
 import { createSessionService } from './auth/sessions';
 import { createTokenService } from './auth/tokens';
+import { createCursorCodec } from './replication/cursor-codec';
 import { authRoutes } from './http/auth-routes';
 import { drainTooLarge, handleClientError } from './http/body-limits';
 import { handleError, RETRY_AFTER_SECONDS, summarize, unavailableBody } from './http/errors';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     mail,
     nudgeMail: () => sender.nudge(),
     rateLimit: Math.max(SYNC_RATE_LIMIT_MIN, deps.syncRateLimit ?? SYNC_RATE_LIMIT_DEFAULT),
+    cursors: createCursorCodec(deps.jwtSecret),
   });
   await serveStatic(app, deps.staticDir);
   return app;

@@ -11,6 +11,8 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** Optional PostgreSQL schema to use instead of the connection's default (isolated test runs). */
   databaseSchema: string | undefined;
+  /** PostgreSQL connections of the pool (DATABASE_POOL_SIZE, default 10): writers run in parallel up to it. */
+  databasePoolSize: number | undefined;
   redisUrl: string | undefined;
   jwtSecret: string;
   staticDir: string;
@@ -79,6 +81,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
+    databasePoolSize: Number(env.DATABASE_POOL_SIZE) >= 1 ? Math.floor(Number(env.DATABASE_POOL_SIZE)) : undefined,
     redisUrl: env.REDIS_URL || undefined,
     jwtSecret,
     staticDir: resolve(env.STATIC_DIR || 'dist'),

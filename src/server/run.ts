@@ -45,6 +45,7 @@ export async function runServer(config: ServerConfig, logger: Logger, options: {
         url: config.databaseUrl,
         onConnectionError: (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database connection lost'),
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+        ...(config.databasePoolSize ? { poolSize: config.databasePoolSize } : {}),
       })
     : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') });
   const redis = config.redisUrl ? await redisAdapter(config.redisUrl, logger) : null;

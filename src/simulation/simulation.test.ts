@@ -48,3 +48,15 @@ describe('seeded simulation: real engines on WatermelonDB against the real serve
     expect(result.failures.some((f) => /lost write|diverged|missing/.test(f))).toBe(true);
   }, 120_000);
 });
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('seeded simulation on PostgreSQL with pushes committing in parallel', () => {
+  it(`converges to what the oracle predicts (seed ${SEED + 3}, ${STEPS} steps)`, async () => {
+    const result = await runSimulation({ seed: SEED + 3, steps: STEPS, backend: 'postgres', concurrentPushes: true });
+    console.log(`${formatFigures(sumFigures([result.figures]))}\n  replay: ${result.replay}`);
+    expect(result.failures, explain(result)).toEqual([]);
+    expect(result.figures.writesLost).toBe(0);
+    // Pushes did reach the server together, and the faults ran as well.
+    expect(result.figures.pushesInParallel).toBeGreaterThan(20);
+    expect(result.figures.faults.requestLostBeforeCommit + result.figures.faults.responseLostAfterCommit).toBeGreaterThan(0);
+  }, 180_000);
+});

@@ -43,6 +43,15 @@ export interface SimOptions {
    * sending them (a server that acknowledges and drops writes).
    */
   sabotage?: 'ack-without-commit';
+  /** Default 'pglite'; 'postgres' needs TEST_DATABASE_URL. */
+  backend?: 'pglite' | 'postgres';
+  /**
+   * Also deliver several queued pushes at once (of different records, so the
+   * oracle's order among them does not matter): on PostgreSQL they commit in
+   * parallel. Hints then arrive in the order commits happen, so a run no longer
+   * replays step for step.
+   */
+  concurrentPushes?: boolean;
 }
 
 export interface Figures {
@@ -66,6 +75,8 @@ export interface Figures {
   maxSkewMinutes: number;
   pushesCommitted: number;
   pullsServed: number;
+  /** Pushes delivered together with others (concurrentPushes). */
+  pushesInParallel: number;
   realtimeHints: number;
   conflictsReported: number;
   rejectedRecords: number;
@@ -163,6 +174,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     maxSkewMinutes: 0,
     pushesCommitted: 0,
     pullsServed: 0,
+    pushesInParallel: 0,
     realtimeHints: 0,
     conflictsReported: 0,
     rejectedRecords: 0,
@@ -190,7 +202,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   };
 
   try {
-    server = await startServer('pglite', {
+    server = await startServer(options.backend ?? 'pglite', {
       clock: () => time.now,
       onPublish: (events: ChangeEvent[]) => {
         // Hints go to every running, online device of a user in the audience.
@@ -338,6 +350,44 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       SimNetwork.respond(message, exchange);
     }
 
+    /** The records a queued push names, or null when it is not a push. */
+    const recordsOf = (message: QueuedRequest): Set<string> | null => {
+      if (!message.path.startsWith('/api/sync/push')) return null;
+      const body = JSON.parse(message.body ?? '{}') as { changes?: Record<string, PushedTable> };
+      const keys = new Set<string>();
+      for (const [table, c] of Object.entries(body.changes ?? {})) {
+        for (const r of [...(c.created ?? []), ...(c.updated ?? [])]) keys.add(`${table}/${(r as { id: string }).id}`);
+        for (const id of c.deleted ?? []) keys.add(`${table}/${id}`);
+      }
+      return keys;
+    };
+
+    /** Queued pushes of pairwise different records, up to `max`, in queue order. */
+    function disjointPushes(max: number): QueuedRequest[] {
+      const taken = new Set<string>();
+      const batch: QueuedRequest[] = [];
+      for (const m of net.queue) {
+        if (m.kind !== 'request' || batch.length >= max) continue;
+        const keys = recordsOf(m);
+        if (!keys || [...keys].some((k) => taken.has(k))) continue;
+        for (const k of keys) taken.add(k);
+        batch.push(m);
+      }
+      return batch;
+    }
+
+    /** Sends the batch at once: the server commits them in parallel, in whatever order it does. */
+    async function deliverTogether(batch: QueuedRequest[]): Promise<void> {
+      for (const m of batch) net.take(net.queue.indexOf(m));
+      const exchanges = await Promise.all(batch.map((m) => net.exchange(m)));
+      figures.pushesInParallel += batch.length;
+      trace.push(`together ${batch.map((m) => m.device).join(',')}`);
+      batch.forEach((m, i) => {
+        record(exchanges[i]!);
+        SimNetwork.respond(m, exchanges[i]!);
+      });
+    }
+
     async function advance(ms: number): Promise<void> {
       const until = time.now + ms;
       for (let fired = 0; fired < 10_000; fired += 1) {
@@ -473,8 +523,10 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     for (step = 1; step <= steps; step += 1) {
       const device = rng.pick(devices);
       const hasQueue = net.queue.length > 0;
+      const together = options.concurrentPushes ? disjointPushes(4) : [];
       const choice = rng.weighted({
         deliver: hasQueue ? 40 : 0,
+        together: together.length > 1 ? 30 : 0,
         time: 10,
         create: 5,
         edit: 6,
@@ -500,6 +552,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       switch (choice) {
         case 'deliver':
           await deliver(rng.int(net.queue.length), true);
+          break;
+        case 'together':
+          await deliverTogether(together);
           break;
         case 'time': {
           const ms = rng.weighted({ short: 80, retry: 15, long: 5 });

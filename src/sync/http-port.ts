@@ -9,6 +9,11 @@ export interface HttpResponse {
   readonly headers: { get(name: string): string | null };
   /** Rejects when the body is not JSON (or the connection broke while reading it). */
   json(): Promise<unknown>;
+  /**
+   * The body as a byte stream (WHATWG `Response.body`), where the platform has
+   * one: a pull page is then parsed as it arrives (page-parser.ts).
+   */
+  readonly body?: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }> } } | null;
 }
 
 export interface HttpRequest {

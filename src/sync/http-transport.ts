@@ -9,6 +9,7 @@ import { REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constan
 import { SyncError, SyncErrorCode } from './errors';
 import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
 import type { PullResponse, PushResponse, Timers, Transport } from './ports';
+import { createPageParser } from './page-parser';
 import { loadProtocolSchemas, type LoadSchemas } from './protocol-schemas';
 
 export interface HttpTransportOptions {
@@ -52,6 +53,26 @@ async function errorFrom(response: HttpResponse, schemas: LoadSchemas): Promise<
   return new SyncError(SyncErrorCode.server, message, response.status);
 }
 
+interface TextDecoderLike {
+  decode(bytes?: Uint8Array, options?: { stream: boolean }): string;
+}
+
+/**
+ * A pull page parsed as its bytes arrive (page-parser.ts): never its whole
+ * text and its records at once. Read whole where the platform has no byte
+ * stream or no TextDecoder.
+ */
+async function readPage(response: HttpResponse): Promise<unknown> {
+  const Decoder = (globalThis as { TextDecoder?: new () => TextDecoderLike }).TextDecoder;
+  if (!response.body || !Decoder) return response.json();
+  const parser = createPageParser();
+  const decoder = new Decoder();
+  const reader = response.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.write(decoder.decode(chunk.value, { stream: true }));
+  parser.write(decoder.decode());
+  return parser.end();
+}
+
 function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new SyncError(SyncErrorCode.protocol, `${what}: unexpected response: ${parsed.error.message}`);
@@ -78,7 +99,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     ]).finally(() => timers.clearTimeout(timer));
   }
 
-  async function send(path: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ body: unknown; response: HttpResponse }> {
+  async function send(
+    path: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+    read: (response: HttpResponse) => Promise<unknown> = (r) => r.json(),
+  ): Promise<{ body: unknown; response: HttpResponse }> {
     let response: HttpResponse;
     try {
       response = await doFetch(`${base}${path}`, {
@@ -92,18 +117,22 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     if (!response.ok) throw await errorFrom(response, schemas);
     let body: unknown;
     try {
-      body = await response.json();
+      body = await read(response);
     } catch {
       throw new SyncError(SyncErrorCode.protocol, `${path}: response is not JSON`);
     }
     return { body, response };
   }
 
-  const request = (path: string, init: { method: string; headers?: Record<string, string>; body?: string }) => withTimeout(send(path, init));
+  const request = (
+    path: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+    read?: (response: HttpResponse) => Promise<unknown>,
+  ) => withTimeout(send(path, init, read));
 
   return {
     async pull(since, limit): Promise<PullResponse> {
-      const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' });
+      const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' }, readPage);
       const data = parse((await schemas()).PullResponseSchema, body, 'pull');
       const result: PullResponse = { changes: data.changes, timestamp: data.timestamp };
       if (data.more) {

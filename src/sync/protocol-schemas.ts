@@ -1,8 +1,9 @@
 /**
  * The shared zod schemas, loaded on first use: on the web they are a chunk of
  * their own that the first page does without (npm run bench:
- * initial_js_gzip_kb). A platform may pass its own loader (the web's first
- * configures zod for a CSP without eval).
+ * initial_js_gzip_kb). They come with zod set not to probe eval
+ * (checked-schemas.ts), which a CSP without eval would report. A platform
+ * may pass its own loader.
  */
 import type * as Protocol from '../shared/protocol';
 
@@ -13,6 +14,6 @@ export type LoadSchemas = () => Promise<ProtocolSchemas>;
 let loading: Promise<ProtocolSchemas> | null = null;
 
 export const loadProtocolSchemas: LoadSchemas = () => {
-  loading ??= import('../shared/protocol');
+  loading ??= import('./checked-schemas');
   return loading;
 };

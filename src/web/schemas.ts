@@ -1,9 +1,2 @@
-/** The protocol schemas, loaded once, on first use (see protocol-schemas.ts). */
-import type * as ProtocolSchemas from './protocol-schemas';
-
-let loading: Promise<typeof ProtocolSchemas> | null = null;
-
-export function schemas(): Promise<typeof ProtocolSchemas> {
-  loading ??= import('./protocol-schemas');
-  return loading;
-}
+/** The protocol schemas, loaded once, on first use (src/sync/protocol-schemas.ts), with zod set for a CSP without eval. */
+export { loadProtocolSchemas as schemas } from '../sync/protocol-schemas';

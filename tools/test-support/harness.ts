@@ -35,15 +35,22 @@ export function uniqueSuffix(): string {
   return randomBytes(6).toString('hex');
 }
 
-export async function openTestStore(backend: Backend): Promise<{ store: Store; drop: () => Promise<void> }> {
+/** Store settings a test may change. */
+export interface TestStoreOptions {
+  writeBoundMs?: number;
+  /** PostgreSQL connections (default 10). */
+  poolSize?: number;
+}
+
+export async function openTestStore(backend: Backend, options: TestStoreOptions = {}): Promise<{ store: Store; drop: () => Promise<void> }> {
   if (backend === 'pglite') {
-    const store = await openStore({ kind: 'pglite' });
+    const store = await openStore({ kind: 'pglite', ...(options.writeBoundMs ? { writeBoundMs: options.writeBoundMs } : {}) });
     return { store, drop: async () => undefined };
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
   const schema = `test_${uniqueSuffix()}`;
-  const store = await openStore({ kind: 'postgres', url, schema });
+  const store = await openStore({ kind: 'postgres', url, schema, ...options });
   return {
     store,
     drop: async () => {
@@ -60,8 +67,9 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret';
 export async function startServer(
   backend: Backend,
   overrides: Partial<Omit<AppDeps, 'db'>> = {},
+  storeOptions: TestStoreOptions = {},
 ): Promise<TestServer> {
-  const { store, drop } = await openTestStore(backend);
+  const { store, drop } = await openTestStore(backend, storeOptions);
   const published: ChangeEvent[] = [];
   const mailDir = mkdtempSync(join(tmpdir(), 'aideepref-mail-'));
   const clock = overrides.clock ?? (() => Date.now());

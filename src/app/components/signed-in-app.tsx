@@ -10,6 +10,7 @@ import { DraftsContext } from '../hooks/use-draft';
 import { useLocation, useRoute } from '../hooks/use-router';
 import { UndoContext } from '../hooks/use-undo';
 import type { SessionStore } from '../session-store';
+import { keepSyncHistory } from '../sync-history';
 import { createUndoStore } from '../undo-store';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
 import { DeviceNotices } from './device-notices';
@@ -39,6 +40,7 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
   useEffect(() => () => undo.dismiss(), [undo]);
   // After the first sign-in on this device: ask the browser not to evict the offline data.
   useEffect(() => void askPersistenceOnce().catch(() => null), []);
+  useEffect(() => keepSyncHistory(client), [client]);
   return (
     <DraftsContext.Provider value={drafts}>
       <CountsContext.Provider value={counts}>

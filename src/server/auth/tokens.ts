@@ -3,6 +3,7 @@
  * names a server-side session (store/sessions.ts): a token is only as good
  * as its session, so logout ends it everywhere at once.
  */
+import { createSecretKey } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
 const ALG = 'HS256';
@@ -37,9 +38,14 @@ export function assertSecret(secret: string): void {
   }
 }
 
+/** Tokens whose signature was checked, kept to check each again only for expiry (a request checks its token twice). */
+const VERIFIED_KEPT = 10_000;
+
 export function createTokenService(secret: string, clock: () => number, ttlSeconds = TOKEN_TTL_SECONDS): TokenService {
   assertSecret(secret);
-  const key = new TextEncoder().encode(secret);
+  // A key object made once: from raw bytes jose imports the key again on every call.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const verified = new Map<string, TokenClaims & { exp: number }>();
   return {
     ttlSeconds,
     issue({ userId, sessionId }, expiresAt) {
@@ -52,13 +58,17 @@ export function createTokenService(secret: string, clock: () => number, ttlSecon
         .sign(key);
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) return known.exp * 1000 > clock() ? { userId: known.userId, sessionId: known.sessionId } : null;
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [ALG],
           issuer: ISSUER,
           currentDate: new Date(clock()),
         });
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
+        if (verified.size >= VERIFIED_KEPT) verified.delete(verified.keys().next().value!);
+        verified.set(token, { userId: payload.sub, sessionId: payload.sid, exp: payload.exp });
         return { userId: payload.sub, sessionId: payload.sid };
       } catch {
         return null;

@@ -85,8 +85,8 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
     const id = newId();
     const session = await sessions.open(id);
     const user = await store.write(async (tx) => {
-      // Under the counter lock, so two sign-ups with one email cannot both pass the check.
-      const seq = (await tx.lockCounter()) + 1;
+      // The email's bucket alone, so two sign-ups with one email cannot both pass the check.
+      const seq = (await tx.begin({ exclusiveEmail: normalizeEmail(body.email) })).base + 1;
       if (await tx.findUserByEmail(body.email)) return null;
       const row: StoredUser = {
         id,
@@ -106,7 +106,6 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
       await tx.insertUser(row);
       await tx.insertSession(session.row);
       await sendCode(tx, row, now);
-      await tx.setCounter(seq);
       return row;
     });
     if (!user) throw new HttpError(409, ERROR_CODES.emailTaken, 'this email is already registered');

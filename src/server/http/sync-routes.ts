@@ -2,6 +2,7 @@
  * GET /api/sync/pull and POST /api/sync/push (CONTRACT §3), limited per
  * user (at least 600 requests a minute: over it, 429 with Retry-After).
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ERROR_CODES,
@@ -16,7 +17,8 @@ import type { TokenService } from '../auth/tokens';
 import type { MailContext } from '../mail/messages';
 import type { Store } from '../store/types';
 import type { PublishChanges } from '../replication/events';
-import { pullChanges } from '../replication/pull';
+import type { CursorCodec } from '../replication/cursor-codec';
+import { pullPage } from '../replication/pull';
 import { applyPush } from '../replication/push';
 import { countPushEntries } from '../replication/push-entries';
 import { bearerToken, requireViewer } from './authenticate';
@@ -37,6 +39,8 @@ export interface SyncRouteDeps {
   nudgeMail(): void;
   /** Requests per minute per user. */
   rateLimit: number;
+  /** Cursors as clients see them (opaque). */
+  cursors: CursorCodec;
 }
 
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
@@ -53,22 +57,25 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   app.get('/api/sync/pull', { config }, async (request, reply) => {
     const viewer = await requireViewer(request, deps.sessions);
     const query = parseOr400(PullQuerySchema, request.query);
-    const { response, remaining } = await pullChanges(deps.store, viewer, query.since, query.limit);
+    const page = await pullPage(deps.store, viewer, query.since, query.limit, deps.cursors);
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
-    if (response.more && remaining !== null) void reply.header(REMAINING_HEADER, String(remaining));
-    // Serialized once into bytes: a page is megabytes, and as a string it would be
-    // measured (Content-Length) and then encoded again on the way out.
-    return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(response)));
+    if (page.more && page.remaining !== null) void reply.header(REMAINING_HEADER, String(page.remaining));
+    // Written out as it is serialized (compressed on the way when the client accepts it):
+    // a page is megabytes, and as one string it would be held twice.
+    return reply.type('application/json; charset=utf-8').send(Readable.from(page.text(), { objectMode: false }));
   });
 
-  app.post('/api/sync/push', { config }, async (request, reply) => {
+  // The answer is small (conflicts and rejections): compressing it costs more than it saves.
+  app.post('/api/sync/push', { config, compress: false }, async (request, reply) => {
     const viewer = await requireViewer(request, deps.sessions);
     // Counted before any schema runs: a body of a million malformed items is refused in one pass.
     const entries = countPushEntries(request.body);
     if (entries !== null && entries > PUSH_ENTRIES_MAX) {
       throw new HttpError(413, ERROR_CODES.tooLarge, `a push carries at most ${PUSH_ENTRIES_MAX} entries; send it in parts`);
     }
-    const body = parseOr400(PushRequestSchema, request.body);
+    const parsed = parseOr400(PushRequestSchema, request.body);
+    const lastPulledAt = parsed.lastPulledAt ? deps.cursors.decode(parsed.lastPulledAt) : parsed.lastPulledAt;
+    const body = { ...parsed, lastPulledAt };
     const receivedAt = deps.clock();
     const { response, events, mailQueued } = await applyPush(deps.store, viewer, body, receivedAt, deps.mail);
     if (mailQueued) deps.nudgeMail();

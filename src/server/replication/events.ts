@@ -23,7 +23,8 @@ export interface ChangeEvent {
 export type PublishChanges = (events: ChangeEvent[]) => void;
 
 export function referenceEvents(prev: StoredReference | undefined, next: StoredReference): ChangeEvent[] {
-  const ts = next.seq;
+  // Informational (CONTRACT §4): the record's own time, which tells nothing of other users' writes.
+  const ts = next.updatedAt;
   const owner = next.userId;
   if (next.isDeleted) {
     if (!prev || prev.isDeleted) return [];
@@ -64,7 +65,7 @@ export function referenceEvents(prev: StoredReference | undefined, next: StoredR
 export function revealEvents(userId: string, revealed: readonly StoredReference[]): ChangeEvent[] {
   return revealed.map((row) => ({
     name: REFERENCE_EVENTS.created,
-    payload: { record: referenceToWire(row), timestamp: row.seq },
+    payload: { record: referenceToWire(row), timestamp: row.updatedAt },
     to: { userIds: [userId], emails: [] },
   }));
 }

@@ -1,37 +1,62 @@
-/** GET /api/sync/pull: a snapshot from the store in WatermelonDB's shape. */
-import type { PullResponse } from '../../shared/protocol';
-import type { PullViewer, Store } from '../store/types';
-import { referenceToWire, userToWire } from './wire-rows';
+/**
+ * GET /api/sync/pull: a snapshot from the store in WatermelonDB's shape,
+ * written out as text piece by piece (a page is megabytes: never one string).
+ * Each record sits on a line of its own, so a client can parse a page row by
+ * row as it arrives (src/sync/page-parser.ts); it is JSON all the same.
+ */
+import type { PullSnapshot, PullViewer, Store } from '../store/types';
+import type { CursorCodec } from './cursor-codec';
 
-export interface PullResult {
-  response: PullResponse;
+export interface PullPage {
+  /** The page's text, in pieces of about 64 KB. */
+  text(): Generator<string>;
+  /** The cursor the page ends at, as the client receives it. */
+  timestamp: number;
+  more: boolean;
   /** Entries that follow this page, when counted (the first page of a long pull from 0). */
   remaining: number | null;
 }
 
-export async function pullChanges(store: Store, viewer: PullViewer, since: number, limit: number): Promise<PullResult> {
-  const snap = await store.pull(viewer, since, limit);
-  const changes: PullResponse['changes'] = {
-    users: { created: [], updated: [], deleted: [] },
-    references: { created: [], updated: [], deleted: [] },
-  };
+type Tables = 'users' | 'references';
+const TABLES: Tables[] = ['users', 'references'];
+const KINDS = ['created', 'updated', 'deleted'] as const;
+const PIECE = 64 * 1024;
+
+export async function pullPage(store: Store, viewer: PullViewer, since: number, limit: number, cursors: CursorCodec): Promise<PullPage> {
+  const snap = await store.pull(viewer, cursors.decode(since), limit);
+  const timestamp = cursors.encode(snap.cursor);
+  const more = snap.more;
+  return { text: () => pageText(snap, timestamp, more), timestamp, more, remaining: more ? snap.remaining : null };
+}
+
+function* pageText(snap: PullSnapshot, timestamp: number, more: boolean): Generator<string> {
+  const buckets = new Map<string, PullSnapshot['entries']>();
   for (const entry of snap.entries) {
-    const bucket = changes[entry.table];
-    if (entry.kind === 'deleted') {
-      bucket.deleted.push(entry.id);
-      continue;
-    }
-    const into = entry.created ? 'created' : 'updated';
-    if (entry.table === 'users') {
-      const row = snap.users.get(entry.id);
-      if (row) changes.users[into].push(userToWire(row, row.id === viewer.id));
-    } else {
-      const row = snap.references.get(entry.id);
-      if (row) changes.references[into].push(referenceToWire(row));
-    }
+    const key = `${entry.table}.${entry.kind === 'deleted' ? 'deleted' : entry.created ? 'created' : 'updated'}`;
+    const list = buckets.get(key) ?? [];
+    list.push(entry);
+    buckets.set(key, list);
   }
-  const last = snap.entries[snap.entries.length - 1];
-  // With more to come, continue right after the last entry returned; else from the snapshot's counter.
-  if (snap.more && last) return { response: { changes, timestamp: last.seq, more: true }, remaining: snap.remaining };
-  return { response: { changes, timestamp: snap.counter }, remaining: null };
+  let piece = '{"changes":{';
+  for (const [t, table] of TABLES.entries()) {
+    piece += `${t ? ',' : ''}"${table}":{`;
+    for (const [k, kind] of KINDS.entries()) {
+      piece += `${k ? ',' : ''}"${kind}":[\n`;
+      let first = true;
+      for (const entry of buckets.get(`${table}.${kind}`) ?? []) {
+        const item = kind === 'deleted' ? JSON.stringify(entry.id) : entry.doc;
+        if (item === null) continue;
+        piece += `${first ? '' : ',\n'}${item}`;
+        first = false;
+        if (piece.length >= PIECE) {
+          yield piece;
+          piece = '';
+        }
+      }
+      piece += `${first ? '' : '\n'}]`;
+    }
+    piece += '}';
+  }
+  piece += `},"timestamp":${timestamp}${more ? ',"more":true' : ''}}`;
+  yield piece;
 }

@@ -1,13 +1,15 @@
 /**
- * POST /api/sync/push as one transaction: lock the counter, load every
- * record the push names, decide each record (reject / no-op / write), hand
- * out cursor values in order, write, queue the mail the push causes
- * (invitations, reminders) in the same transaction, commit. Events go out
- * only after commit.
+ * POST /api/sync/push as one transaction: begin (the transaction's id, the
+ * pusher's row locked and read as committed), load and lock every record the
+ * push names, decide each record (reject / no-op / write), hand out cursor
+ * positions in order, write, queue the mail the push causes (invitations,
+ * reminders) in the same transaction, commit. Pushes of different records run
+ * in parallel (store/pull.ts). Events go out only after commit.
  */
 import type { Conflict, PushRequest, PushResponse, Rejection } from '../../shared/protocol';
 import { hashToken } from '../auth/codes';
 import { invitationMail, reminderMail, type MailContext } from '../mail/messages';
+import { checkPlaces } from '../store/positions';
 import type { Departure, Grant, Invitation, NewMail, Store, StoredReference, StoredUser, Viewer } from '../store/types';
 import type { Decision } from './decision';
 import { referenceEvents, type ChangeEvent } from './events';
@@ -33,30 +35,37 @@ const invitationKey = (referenceId: string, email: string) => `${referenceId}\u0
 
 export async function applyPush(
   store: Store,
-  viewer: Viewer,
+  pusher: Viewer,
   body: PushRequest,
   receivedAt: number,
   mailContext: MailContext,
 ): Promise<PushOutcome> {
+  // Parsed outside the transaction: locks are held only for database work.
+  const { entries: parsed, rejections } = parsePushEntries(body);
+  const hasUsers = parsed.some((p) => p.table === 'users');
+
+  let mailQueued = false;
   // A Map, not an object: table names come from the client ("constructor", "toString", ...).
-  const rejected = new Map<string, Rejection[]>();
-  const conflicts = new Map<string, Conflict>();
+  let rejected = new Map<string, Rejection[]>();
+  let conflicts = new Map<string, Conflict>();
   const addRejection = (table: string, id: string, code: Rejection['code'], message: string) => {
     const list = rejected.get(table) ?? [];
     list.push({ id, code, message });
     rejected.set(table, list);
   };
-
-  // Parsed outside the transaction: the counter lock is held only for database work.
-  const { entries: parsed, rejections } = parsePushEntries(body);
-  for (const r of rejections) addRejection(r.table, r.id, r.code, r.message);
-
-  let mailQueued = false;
   const events = await store.write(async (tx) => {
-    let seq = await tx.lockCounter();
-    const users = await tx.loadUsers(parsed.filter((p) => p.table === 'users').map((p) => p.write.id));
+    // A transaction may run again (a deadlock, a concurrent create): it starts afresh.
+    rejected = new Map();
+    conflicts = new Map();
+    for (const r of rejections) addRejection(r.table, r.id, r.code, r.message);
     const refIds = parsed.filter((p) => p.table === 'references').map((p) => p.write.id);
-    const refs = await tx.loadReferences(refIds);
+    const begun = await tx.begin({ user: { id: pusher.id, lock: hasUsers ? 'update' : 'share' }, references: refIds });
+    // Verified as committed now, not as when the request was authenticated: a verification
+    // that committed meanwhile releases this push's invitations (reveal.ts).
+    const viewer: Viewer = { ...pusher, verified: begun.verified ?? pusher.verified, verifiedSeq: begun.verifiedSeq ?? pusher.verifiedSeq };
+    let seq = begun.base;
+    const users = await tx.loadUsers(parsed.filter((p) => p.table === 'users').map((p) => p.write.id));
+    const refs = begun.references;
     const invitations = new Map<string, Invitation>();
     for (const inv of await tx.loadInvitations([...refs.keys()])) invitations.set(invitationKey(inv.referenceId, inv.email), inv);
     const ctx: PushContext = {
@@ -134,6 +143,14 @@ export async function applyPush(
       mail.push(...mailFor(p.prev, row, viewer, ctx, mailContext, receivedAt, newInvitations, reminded));
     }
 
+    checkPlaces(begun.base, seq);
+    // The addresses before and after: a verification of either waits for this push, or it for the verification.
+    const emails = new Set<string>();
+    for (const p of pendingRefs.values()) {
+      emails.add(p.row.refereeEmail);
+      if (p.prev) emails.add(p.prev.refereeEmail);
+    }
+    await tx.lockEmails(emails);
     await tx.saveUsers(userRows);
     await tx.saveReferences(refRows);
     await tx.addGrants(grants);
@@ -142,7 +159,6 @@ export async function applyPush(
     for (const inv of reminded) await tx.setInvitationReminded(inv.referenceId, inv.email, receivedAt);
     await tx.enqueueMail(mail);
     mailQueued = mail.length > 0;
-    await tx.setCounter(seq);
     return out;
   });
 

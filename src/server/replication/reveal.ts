@@ -2,12 +2,16 @@
  * Verifying an email is a visibility change (CONTRACT §3): what was already
  * addressed to it becomes the user's to see in their next incremental pull,
  * and their own requests, which waited for them to prove who they are, go
- * out as invitations. One transaction, under the counter lock: each revealed
- * reference gets a `reveals` entry and each grant a new value, so a cursor
- * taken before the verification misses none of them.
+ * out as invitations. One transaction: each revealed reference gets a
+ * `reveals` entry and each grant a new position, so a cursor taken before the
+ * verification misses none of them. It holds the user's row and the email's
+ * bucket alone, so a push addressing this email, or made by this user,
+ * commits wholly before it reads or waits until it has committed: none is
+ * missed by both (write-tx.ts).
  */
 import { hashToken } from '../auth/codes';
 import { invitationMail, type MailContext } from '../mail/messages';
+import { checkPlaces } from '../store/positions';
 import type { Grant, Invitation, NewMail, Reveal, Store, StoredReference, StoredUser, Viewer } from '../store/types';
 
 export interface VerificationOutcome {
@@ -25,7 +29,8 @@ export async function applyVerification(
   mail: MailContext,
 ): Promise<VerificationOutcome | null> {
   return store.write(async (tx) => {
-    let seq = await tx.lockCounter();
+    const begun = await tx.begin({ user: { id: viewer.id, lock: 'update' }, exclusiveEmail: viewer.email });
+    let seq = begun.base;
     const user = (await tx.loadUsers([viewer.id])).get(viewer.id);
     if (!user || user.emailVerified) return null;
     const refIds = await tx.referencesAddressedTo(user.email, user.id);
@@ -56,7 +61,7 @@ export async function applyVerification(
         ),
       );
     }
-    const revealed = [...(await tx.loadReferences(refIds)).values()];
+    const revealed = [...(await tx.loadReferences(refIds, { lock: false })).values()];
 
     await tx.addReveals(reveals);
     await tx.regrant(grants);
@@ -64,7 +69,7 @@ export async function applyVerification(
     await tx.addInvitations(invitations);
     await tx.enqueueMail(messages);
     await tx.deleteEmailCode(user.id);
-    await tx.setCounter(seq);
+    checkPlaces(begun.base, seq);
     return { user: { ...user, emailVerified: true, verifiedSeq }, revealed, mailQueued: messages.length > 0 };
   });
 }

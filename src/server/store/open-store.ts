@@ -11,15 +11,21 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutboxOver } from './mail-outbox';
-import { readPullSnapshot } from './pull';
+import { DEFAULT_WRITE_BOUND_MS, XidMarks } from './positions';
+import { readPullSnapshot, type PullClock } from './pull';
 import { sessionStoreOver } from './sessions';
-import { emailCodes, invitations, users } from './tables';
-import { createWriteTx, lowerEmailEquals, type Db } from './write-tx';
-import type { DbKind, Store } from './types';
+import { emailCodes, invitations, syncCounter, users } from './tables';
+import { ConcurrentCreateError, createWriteTx, lowerEmailEquals, type Db } from './write-tx';
+import type { DbKind, Store, WriteTx } from './types';
+
+/** How long a writing transaction may stay open (store/positions.ts); tests shorten it. */
+interface BoundOption {
+  writeBoundMs?: number;
+}
 
 export type StoreOptions =
-  | { kind: 'pglite'; /** Omit for an in-memory database (tests). */ dataDir?: string }
-  | {
+  | ({ kind: 'pglite'; /** Omit for an in-memory database (tests). */ dataDir?: string } & BoundOption)
+  | ({
       kind: 'postgres';
       url: string;
       /** Use (and create) this schema instead of the connection's default: isolates test runs. */
@@ -35,7 +41,7 @@ export type StoreOptions =
        * query opens a new one.
        */
       onConnectionError?: (error: Error) => void;
-    };
+    } & BoundOption);
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
@@ -53,7 +59,45 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function storeOver(kind: DbKind, db: Db, close: () => Promise<void>, ping: () => Promise<unknown>): Store {
+/** A writer that ran out of time: rolled back, and answered 503 so the client sends it again. */
+export class WriteTimeoutError extends Error {
+  readonly code = '57014';
+  constructor(ms: number) {
+    super(`a writing transaction took ${Math.round(ms)} ms, over half the write bound: rolled back`);
+  }
+}
+
+/** Deadlocks, serialization failures and concurrent creates: the transaction is run again. */
+function isRetryable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof ConcurrentCreateError) return true;
+    const code = (e as { code?: unknown }).code;
+    if (code === '40P01' || code === '40001') return true;
+  }
+  return false;
+}
+
+const WRITE_ATTEMPTS = 5;
+
+async function readOffset(db: Db): Promise<number> {
+  const rows = await db.select({ offset: syncCounter.xidOffset }).from(syncCounter).where(eq(syncCounter.id, 1));
+  if (!rows[0]) throw new Error('sync_counter is not seeded: migrations did not run');
+  return Number(rows[0].offset);
+}
+
+function storeOver(kind: DbKind, db: Db, clock: PullClock, boundMs: number, close: () => Promise<void>, ping: () => Promise<unknown>): Store {
+  const writeOnce = <T>(fn: (tx: WriteTx) => Promise<T>) => {
+    const started = clock.marks.time();
+    return db.transaction(async (tx) => {
+      const writes = createWriteTx(tx, clock.offset);
+      const result = await fn(writes);
+      await writes.flush();
+      // Past half the bound, pulls may soon move past this transaction's id: it must not commit (pull.ts).
+      const took = clock.marks.time() - started;
+      if (took > boundMs / 2) throw new WriteTimeoutError(took);
+      return result;
+    });
+  };
   return {
     kind,
     async ping() {
@@ -67,7 +111,7 @@ function storeOver(kind: DbKind, db: Db, close: () => Promise<void>, ping: () =>
       const rows = await db.select().from(users).where(eq(users.id, id)).limit(1);
       return rows[0] ?? null;
     },
-    pull: (viewer, since, limit) => readPullSnapshot(db, viewer, since, limit),
+    pull: (viewer, since, limit) => readPullSnapshot(db, clock, viewer, since, limit),
     sessions: sessionStoreOver(db),
     mail: mailOutboxOver(db, kind),
     async recordWrongCode(userId) {
@@ -82,26 +126,30 @@ function storeOver(kind: DbKind, db: Db, close: () => Promise<void>, ping: () =>
       const rows = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).limit(1);
       return rows[0] ?? null;
     },
-    // PostgreSQL's default READ COMMITTED, on purpose: after taking the counter
-    // lock, each statement must see what the previous lock holder committed.
-    // (Not spelled out: on PGlite that would cost an extra statement per write.)
-    write: (fn) =>
-      db.transaction(async (tx) => {
-        const writes = createWriteTx(tx);
-        const result = await fn(writes);
-        await writes.flush();
-        return result;
-      }),
+    // PostgreSQL's default READ COMMITTED, on purpose: a locking read returns
+    // the row as last committed, after waiting for its writer.
+    async write(fn) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await writeOnce(fn);
+        } catch (error) {
+          if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+        }
+      }
+    },
     close,
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Store> {
+async function openPglite(options: Extract<StoreOptions, { kind: 'pglite' }>): Promise<Store> {
+  const { dataDir } = options;
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   await client.waitReady;
   const db = drizzlePglite({ client });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return storeOver('pglite', db as unknown as Db, () => client.close(), () => client.query('select 1'));
+  const bound = options.writeBoundMs ?? DEFAULT_WRITE_BOUND_MS;
+  const clock = { offset: await readOffset(db as unknown as Db), marks: new XidMarks(bound) };
+  return storeOver('pglite', db as unknown as Db, clock, bound, () => client.close(), () => client.query('select 1'));
 }
 
 function quoteIdent(name: string): string {
@@ -155,9 +203,13 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
     client.release();
   }
   const db = drizzlePg({ client: pool });
+  const bound = options.writeBoundMs ?? DEFAULT_WRITE_BOUND_MS;
+  const clock = { offset: await readOffset(db as unknown as Db), marks: new XidMarks(bound) };
   return storeOver(
     'postgres',
     db as unknown as Db,
+    clock,
+    bound,
     async () => {
       await Promise.all([pool.end(), healthPool.end()]);
     },
@@ -166,5 +218,5 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
 }
 
 export function openStore(options: StoreOptions): Promise<Store> {
-  return options.kind === 'pglite' ? openPglite(options.dataDir) : openPostgres(options);
+  return options.kind === 'pglite' ? openPglite(options) : openPostgres(options);
 }

@@ -1,29 +1,66 @@
 /**
- * The pull snapshot, and why the cursor never misses a commit.
+ * The pull snapshot, and why the cursor never misses a commit although
+ * writers commit in parallel.
  *
- * The cursor is a counter, not a clock. Every writing transaction first locks
- * the single `sync_counter` row (`SELECT ... FOR UPDATE`), hands out
- * counter+1, counter+2, ... to each row, grant and departure it writes, stores
- * the last value and commits, releasing the lock. So writers run one after
- * another: all values of a transaction are larger than those of every
- * transaction committed before it, and smaller than those of every later one.
+ * Positions. Every writing transaction T first asks for its transaction id
+ * x(T) (`pg_current_xact_id()`, write-tx.ts `begin`) and gives each row,
+ * grant, departure and reveal it writes the position
+ * p = (x(T) + offset) * 2^14 + i, i = 1, 2, … its place in T
+ * (positions.ts). Positions are unique per entry, and every position of T
+ * lies between (x(T) + offset) * 2^14 and the largest position of x(T),
+ * P(x(T) + 1) where P(y) = (y + offset) * 2^14 - 1. Writers take no shared
+ * lock: T locks only the rows it loads, its user's row and (shared) the buckets
+ * of the emails it addresses.
  *
- * A pull page is ONE statement, so it reads from one snapshot: the counter
- * value C and the changes with `since < seq` (and, on a first page, their
- * count) come from the same snapshot, without a transaction around them. A writer that
- * committed before the snapshot has all its changes visible, all <= C. A
- * writer not yet committed when the snapshot was taken starts from a counter
- * >= C (it read the counter after the previous holder committed), so it
- * only ever commits values > C, which the next pull from C will see. Thus
- * returning C neither skips an in-flight commit nor returns half of one, and
- * wall-clock time never enters.
+ * The watermark. A pull page is ONE statement, so it reads one MVCC snapshot
+ * S, and in the same statement `xmin(S)` = pg_snapshot_xmin(pg_current_snapshot()):
+ * every transaction with an id below xmin(S) had ended (committed or rolled
+ * back) when S was taken; every transaction not visible to S (still running,
+ * or begun later) has an id >= xmin(S), because ids are handed out in order
+ * and S is taken after every id below xmin(S) was handed out. So with
+ * W = P(xmin(S)):
+ *  (a) every committed entry at a position <= W is visible to S;
+ *  (b) every entry not visible to S lies at a position > W.
+ * A pull returns the entries after `since` visible to S (in position order)
+ * and the cursor max(since, W). By induction every entry at or below a cursor
+ * was delivered: those below `since` earlier, those in (since, W] now by (a).
+ * An entry committed later lies above W by (b), so the next pull from the
+ * cursor brings it: no commit is missed. S shows a transaction wholly or not
+ * at all, so no page holds half of one. Entries above W that S already
+ * shows (committed while an older transaction was still running) are
+ * returned now and again by the next pull: a row is re-sent only while writes
+ * were in flight (CONTRACT §3).
  *
- * Values are unique per entry, so a page ends exactly after one entry: with
- * more to come, the cursor is the last returned entry's value (not C).
+ * Pages. A page holds at most `limit` entries; when more remain, its cursor is
+ * the position of its last entry L if L <= W: every entry at or below L is
+ * then in this page or earlier by (a). A page that would run past W ends at
+ * W (with `more`), so a page never skips an entry above W that S did not show.
+ * When even the first entry after `since` is above W, the page returns what
+ * it has with cursor W and without `more`: the rest comes with the next pull.
+ *
+ * The bound. One long-running transaction, ours or any other on the cluster,
+ * would pin xmin(S) and make every pull re-send everything written since it
+ * began. So W also moves past ids older than the write bound B (30 s): a
+ * writer rolls back rather than commit once B/2 has passed since it started
+ * (store/open-store.ts), and this process remembers, for moments t, the next
+ * id xmax seen at t (positions.ts XidMarks): every id below it was handed out
+ * before t. A statement sent at s >= t + B sees every writer with such an id
+ * ended, as (a) and (b) need; W = P(max(xmin(S), xmax at t)). What a
+ * long-running transaction costs is thus a re-send of at most B of a user's
+ * own changes per pull. The bound assumes a COMMIT completes within B/2 of
+ * being sent (no synchronous standby that can stall commits for that long).
+ *
+ * Cursors from elsewhere. A cursor above P(xmax(S)) was never issued by this
+ * database (it was reset or replaced): the pull starts over from 0 rather
+ * than miss data. Positions start above every value of the commit counter
+ * used before (migration 0004 sets `offset`), so a cursor kept from before
+ * the upgrade still means "everything after it". Wall-clock time never
+ * enters; the bound uses only this process's monotonic clock.
  */
 import { sql } from 'drizzle-orm';
+import { positionBelow, type XidMarks } from './positions';
 import type { Db } from './write-tx';
-import type { PullEntry, PulledReference, PulledUser, PullSnapshot, PullViewer } from './types';
+import type { PullEntry, PullSnapshot, PullViewer } from './types';
 
 interface EntryRow {
   kind: string;
@@ -31,13 +68,13 @@ interface EntryRow {
   id: string;
   seq: string | number | bigint;
   created: boolean;
+  doc: string | null;
 }
 
 /**
- * One row of a page. `kind` 'counter' and 'total' rows carry the counter and
- * the count in `seq`; every other row is an entry with its row's columns
- * (NULL where they do not apply; a users row has its name and email in
- * `referee_name` and `referee_email`).
+ * One row of a page. `kind` 'xmin', 'xmax' and 'total' rows carry the
+ * snapshot's bounds and the count in `seq`; every other row is an entry, with
+ * its record as clients receive it in `doc` (null for a deletion).
  */
 interface PageRow {
   kind: string;
@@ -45,31 +82,43 @@ interface PageRow {
   id: string | null;
   seq: string | number | bigint;
   created: boolean | null;
-  user_id: string | null;
-  referee_name: string | null;
-  referee_email: string | null;
-  message: string | null;
-  status: string | null;
-  response: string | null;
-  responded_at: string | number | bigint | null;
-  reminded_at: string | number | bigint | null;
-  created_at: string | number | bigint | null;
-  updated_at: string | number | bigint | null;
+  doc: string | null;
 }
 
 /**
- * The page as ONE statement: the counter, on a pull from 0 the count, and the
- * entries in cursor order, each row carrying the columns clients receive. The
+ * A record as JSON text, in the shape of replication/wire-rows.ts (a test
+ * holds the two equal), made by the database after ORDER BY and LIMIT, so
+ * only the rows of the page are serialized, and in C: the server then only
+ * writes the text out. A users row has its name and email in `referee_name`
+ * and `referee_email`; the viewer's own row carries its sync metadata, a
+ * candidate's row (a referee's view) id, name and email only (CONTRACT §3).
+ */
+function docOf(viewer: PullViewer) {
+  const json = (columns: string) => sql.raw(`(SELECT row_to_json(d)::text FROM (SELECT ${columns}) d)`);
+  return sql`CASE WHEN p.kind = 'deleted' THEN NULL
+    WHEN p.tbl = 'users' AND p.id = ${viewer.id} THEN ${json(
+      "p.id, p.referee_email AS email, p.referee_name AS name, p.id AS server_id, 'synced' AS sync_status, NULL AS last_synced_at, p.created_at, p.updated_at, false AS is_deleted",
+    )}
+    WHEN p.tbl = 'users' THEN ${json(
+      'p.id, p.referee_email AS email, p.referee_name AS name, NULL AS server_id, NULL AS sync_status, NULL AS last_synced_at, 0 AS created_at, 0 AS updated_at, false AS is_deleted',
+    )}
+    ELSE ${json(
+      "p.id, p.user_id, p.referee_name, p.referee_email, p.message, p.status, p.response, p.responded_at, p.reminded_at, p.id AS server_id, 'synced' AS sync_status, NULL AS last_synced_at, p.created_at, p.updated_at, false AS is_deleted",
+    )} END`;
+}
+
+/**
+ * The page as ONE statement: the snapshot's bounds, on a pull from 0 the count, and the
+ * entries in cursor order, each row carrying its record as text. The
  * rows are read in the same pass as the entries (not by id afterwards) and
- * without the merge bookkeeping (jsonb) that clients never see: decoding those
- * columns cost more than the rest of the page.
+ * without the merge bookkeeping (jsonb) that clients never see.
  */
 function pageQuery(viewer: PullViewer, since: number, limit: number) {
-  const total =
-    since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, ${NO_COLUMNS} FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
-  return sql`SELECT 'counter' AS kind, NULL::text AS tbl, NULL::text AS id, seq, NULL::boolean AS created, ${NO_COLUMNS} FROM sync_counter WHERE id = 1
+  const total = since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, NULL FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
+  return sql`SELECT 'xmin' AS kind, NULL::text AS tbl, NULL::text AS id, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS seq, NULL::boolean AS created, NULL::text AS doc
+    UNION ALL SELECT 'xmax', NULL, NULL, pg_snapshot_xmax(pg_current_snapshot())::text::bigint, NULL, NULL
     ${total}
-    UNION ALL (SELECT * FROM (${visibleEntries(viewer, since, true)}) v ORDER BY seq LIMIT ${limit + 1})`;
+    UNION ALL (SELECT p.kind, p.tbl, p.id, p.seq, p.created, ${docOf(viewer)} FROM (SELECT * FROM (${visibleEntries(viewer, since, true)}) v ORDER BY seq LIMIT ${limit + 1}) p)`;
 }
 
 const USER_COLUMNS = sql.raw(
@@ -132,61 +181,57 @@ function visibleEntries(viewer: PullViewer, since: number, withRows: boolean) {
           AND r.user_id <> ${viewer.id} AND r.referee_email <> ${viewer.email}`;
 }
 
-const numberOrNull = (v: string | number | bigint | null) => (v === null ? null : Number(v));
-
-function pulledReference(r: PageRow & EntryRow): PulledReference {
-  return {
-    id: r.id,
-    userId: r.user_id ?? '',
-    refereeName: r.referee_name ?? '',
-    refereeEmail: r.referee_email ?? '',
-    message: r.message ?? '',
-    status: r.status ?? '',
-    response: r.response,
-    respondedAt: numberOrNull(r.responded_at),
-    remindedAt: numberOrNull(r.reminded_at),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
-
-function pulledUser(r: PageRow & EntryRow): PulledUser {
-  return { id: r.id, email: r.referee_email ?? '', name: r.referee_name ?? '', createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
-}
-
 function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
-export async function readPullSnapshot(db: Db, viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot> {
+/** What a pull needs of the store beyond the database. */
+export interface PullClock {
+  /** Added to transaction ids in positions (sync_counter.xid_offset). */
+  offset: number;
+  marks: XidMarks;
+}
+
+export async function readPullSnapshot(db: Db, clock: PullClock, viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot> {
+  const { offset, marks } = clock;
+  const sentAt = marks.time();
   let rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, since, limit)));
   const metaOf = (kind: string) => Number(rows.find((r) => r.kind === kind)?.seq ?? 0);
+  const xmin = metaOf('xmin');
+  const xmax = metaOf('xmax');
+  marks.observe(marks.time(), xmax);
   // A cursor this database never issued (it was reset or replaced): start over rather than miss data.
-  if (since > metaOf('counter')) {
+  if (since > positionBelow(xmax, offset)) {
     since = 0;
     rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, 0, limit)));
   }
-  const counter = metaOf('counter');
-  const raw = rows.filter((r): r is PageRow & EntryRow => r.kind !== 'counter' && r.kind !== 'total');
+  const watermark = positionBelow(Math.max(xmin, marks.horizon(sentAt)), offset);
+  const raw = rows.filter((r): r is PageRow & EntryRow => r.kind !== 'xmin' && r.kind !== 'xmax' && r.kind !== 'total');
   // UNION ALL keeps the entries' order; sorted again only if a plan ever did not.
   if (raw.some((r, i) => i > 0 && Number(r.seq) < Number(raw[i - 1]!.seq))) raw.sort((a, b) => Number(a.seq) - Number(b.seq));
-  const more = raw.length > limit;
+  let page = raw.slice(0, limit);
+  let more = raw.length > limit;
+  let cursor = Math.max(since, watermark);
+  if (more) {
+    const last = Number(page[page.length - 1]!.seq);
+    if (last <= watermark) cursor = last;
+    else {
+      const below = page.filter((r) => Number(r.seq) <= watermark);
+      if (below.length) page = below;
+      else more = false;
+    }
+  }
+  // Nothing visible to this viewer changed: the cursor stays, so it tells nothing of others' writes.
+  if (!page.length && since > 0) cursor = since;
   // Counted once, on the first page of a long pull from 0: a first sync shows "received of total".
-  const remaining = more && since === 0 ? metaOf('total') - limit : null;
-  const page = raw.slice(0, limit);
+  const remaining = more && since === 0 ? metaOf('total') - page.length : null;
   const entries: PullEntry[] = page.map((r) => ({
     kind: r.kind === 'deleted' ? 'deleted' : 'row',
     table: r.tbl === 'users' ? 'users' : 'references',
     id: r.id,
     seq: Number(r.seq),
     created: Boolean(r.created),
+    doc: r.doc,
   }));
-  const userMap = new Map<string, PulledUser>();
-  const refMap = new Map<string, PulledReference>();
-  for (const r of page) {
-    if (r.kind === 'deleted') continue;
-    if (r.tbl === 'users') userMap.set(r.id, pulledUser(r));
-    else refMap.set(r.id, pulledReference(r));
-  }
-  return { counter, entries, more, remaining, users: userMap, references: refMap };
+  return { cursor, entries, more, remaining };
 }

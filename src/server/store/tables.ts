@@ -5,17 +5,26 @@
  * - `col_seqs`: per data column, the cursor value of that write (conflict reporting);
  * - `clamped_stamps`: stamps that arrived more than 60 s ahead → the time each was
  *   taken as, so a replayed push counts as it did the first time (src/shared/merge.ts);
- * - `seq`: cursor value of the last write to the row (unique across all tables);
- * - `created_seq`: cursor value of the row's first write (created vs updated on pull).
+ * - `seq`: cursor position of the last write to the row: its transaction's id and
+ *   its place in that transaction (src/server/store/positions.ts), unique across all tables;
+ * - `created_seq`: cursor position of the row's first write (created vs updated on pull).
  */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
+/**
+ * One row. `seq` is the commit counter of the design before issue 12 (frozen
+ * since). `xid_offset` is added to every transaction id when it becomes a
+ * cursor position, so that each new position is above every value that
+ * counter ever handed out: a cursor a client kept from before the upgrade
+ * still means "everything after it" (migration 0004).
+ */
 export const syncCounter = pgTable('sync_counter', {
   id: integer('id').primaryKey(),
   seq: ms('seq').notNull(),
+  xidOffset: ms('xid_offset').notNull().default(1),
 });
 
 export const users = pgTable(

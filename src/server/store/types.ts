@@ -58,19 +58,19 @@ export interface PullEntry {
   seq: number;
   /** First time this viewer sees the row (for `created` vs `updated`). */
   created: boolean;
+  /** The record as clients receive it, as JSON text (null for a deletion). */
+  doc: string | null;
 }
 
 export interface PullSnapshot {
-  /** The counter as seen by the snapshot: every change at or below it is included. */
-  counter: number;
+  /** The cursor to continue from: every change at or below it is in this page or an earlier one. */
+  cursor: number;
   /** Changes after `since` in cursor order, at most `limit` of them. */
   entries: PullEntry[];
   /** True when entries beyond `limit` exist. */
   more: boolean;
   /** How many entries follow this page in the same snapshot: counted on the first page of a pull from 0 that has `more`, else null. */
   remaining: number | null;
-  users: Map<string, PulledUser>;
-  references: Map<string, PulledReference>;
 }
 
 export interface Grant {
@@ -94,19 +94,43 @@ export interface Reveal {
 /** A candidate's reference whose current address has had no invitation yet. */
 export type UninvitedReference = Pick<StoredReference, 'id' | 'refereeEmail' | 'refereeName' | 'message'>;
 
+export interface BeginOptions {
+  /**
+   * Lock this user's row until commit ('share' for a push: FOR KEY SHARE, which
+   * only FOR UPDATE waits for; 'update' when the transaction changes the row or
+   * its verification) and read its verification as last committed.
+   */
+  user?: { id: string; lock: 'share' | 'update' };
+  /** Take this email's bucket alone (a verification, a sign-up): pushes addressing it wait, or are waited for. */
+  exclusiveEmail?: string;
+  /** Load these references too, locked until commit (as `loadReferences`), in the same statement. */
+  references?: readonly string[];
+}
+
+export interface Begun {
+  /** Cursor positions of this transaction are base + 1, base + 2, … (store/positions.ts). */
+  base: number;
+  /** The locked user's verification, as last committed (null without `user`, or when the row does not exist). */
+  verified: boolean | null;
+  verifiedSeq: number | null;
+  /** The references asked for in `references` that exist. */
+  references: Map<string, StoredReference>;
+}
+
 /**
- * One writing transaction. Every writer calls `lockCounter` first: it
- * serializes writers, so the cursor values they hand out follow commit order.
+ * One writing transaction. Every writer that hands out cursor positions calls
+ * `begin` first: it gives the transaction its id (positions follow it, see
+ * pull.ts) and takes the locks the options ask for.
  */
 export interface WriteTx {
-  /** Locks the counter row until commit and returns its value. */
-  lockCounter(): Promise<number>;
-  /** Stores the last cursor value this transaction handed out. */
-  setCounter(seq: number): Promise<void>;
+  begin(options?: BeginOptions): Promise<Begun>;
+  /** Until commit, shares the buckets of these emails (the references a push addresses, before and after). */
+  lockEmails(emails: Iterable<string>): Promise<void>;
   findUserByEmail(email: string): Promise<StoredUser | null>;
   insertUser(user: StoredUser): Promise<void>;
   loadUsers(ids: readonly string[]): Promise<Map<string, StoredUser>>;
-  loadReferences(ids: readonly string[]): Promise<Map<string, StoredReference>>;
+  /** Locks the rows until commit (in id order) unless `lock` is false. */
+  loadReferences(ids: readonly string[], options?: { lock: boolean }): Promise<Map<string, StoredReference>>;
   /** Updates the synced columns of existing users (never password material). */
   saveUsers(rows: readonly StoredUser[]): Promise<void>;
   /** Inserts or replaces whole references rows. */
@@ -168,7 +192,7 @@ export interface Store {
   ping(): Promise<void>;
   findUserByEmail(email: string): Promise<StoredUser | null>;
   findUserById(id: string): Promise<StoredUser | null>;
-  /** Reads one consistent snapshot: the counter and the changes after `since`. */
+  /** Reads one consistent snapshot: the changes after `since`, and the position up to which it is complete. */
   pull(viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot>;
   readonly sessions: SessionStore;
   readonly mail: MailOutboxStore;

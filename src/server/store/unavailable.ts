@@ -37,6 +37,8 @@ const MESSAGES = [
   /^Cannot use a pool after calling end on the pool$/,
   /^Query read timeout$/,
   /^database ping timed out$/,
+  // A writer past half the write bound (open-store.ts): rolled back, the client sends it again.
+  /^a writing transaction took \d+ ms/,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

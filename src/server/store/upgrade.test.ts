@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { hashPassword } from '../auth/password';
 import { createFileTransport } from '../mail/transports';
-import { TestClient, idsOf } from '../../../tools/test-support/client';
+import { TestClient, idsOf, newReference } from '../../../tools/test-support/client';
 import { TEST_JWT_SECRET } from '../../../tools/test-support/harness';
 import { codeIn, waitForMail } from '../../../tools/test-support/mailbox';
 import { openStore } from './open-store';
@@ -89,6 +89,63 @@ describe('upgrading a database from before email verification', () => {
       // The candidate's pending request, never invited before, is invited once they verify.
       await api.verify(cand);
       await waitForMail(mailDir, { to: 'someone@old.example', kind: 'invitation' });
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  }, 120_000);
+});
+
+/** Issue 12: cursors a client kept from the commit counter still mean "everything after it". */
+describe('upgrading a database from before parallel writers', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aideepref-upgrade-12-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('an old cursor returns exactly what came after it, then what is written after the upgrade', async () => {
+    const old = new PGlite(join(dataDir, 'pglite'));
+    await migrate(drizzle({ client: old }), { migrationsFolder: migrationsBefore('0004_parallel_writers') });
+    const hash = await hashPassword('old-password-1');
+    const t = Date.UTC(2026, 10, 1);
+    // A counter far along (a busy database), so it is above what a transaction id alone would give.
+    const top = 50_000_000;
+    await old.query(
+      `INSERT INTO users (id, email, name, password_hash, created_at, updated_at, col_times, col_seqs, seq, created_seq, email_verified)
+       VALUES ('olduser1', 'cand@old.example', 'Old Candidate', $1, $2, $2, '{}', '{}', $3, $3, true)`,
+      [hash, t, top - 10],
+    );
+    for (let i = 1; i <= 5; i += 1) {
+      await old.query(
+        `INSERT INTO "references" (id, user_id, referee_name, referee_email, message, status, created_at, updated_at, is_deleted, col_times, col_seqs, seq, created_seq)
+         VALUES ($1, 'olduser1', 'R', 'r@old.example', 'm', 'pending', $2, $2, false, '{}', '{}', $3, $3)`,
+        [`oldref${i}`, t, top - 5 + i],
+      );
+    }
+    await old.query('UPDATE sync_counter SET seq = $1 WHERE id = 1', [top]);
+    await old.close();
+
+    const store = await openStore({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+    const mailDir = join(dataDir, 'mail');
+    mkdirSync(mailDir, { recursive: true });
+    const app = await buildApp({ db: store, clock: () => Date.now(), jwtSecret: TEST_JWT_SECRET, mail: { transport: createFileTransport(mailDir), publicUrl: 'http://app.test' } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const api = new TestClient({ url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, mailDir });
+      const login = await api.login('cand@old.example', 'old-password-1');
+      const cand = { ...login.body.user, token: login.body.token };
+      // A client that had pulled up to oldref2 before the upgrade.
+      const resumed = (await api.pull(cand, top - 3)).body;
+      expect(idsOf(resumed, 'references').rows.map((r) => r.id)).toEqual(['oldref3', 'oldref4', 'oldref5']);
+      // A client that was up to date gets nothing again, and then only what is new.
+      const upToDate = (await api.pull(cand, top)).body;
+      expect(idsOf(upToDate, 'references').rows).toEqual([]);
+      const fresh = newReference(cand, 'new@old.example');
+      expect((await api.push(cand, { references: { created: [fresh] } }, top)).status).toBe(200);
+      const after = (await api.pull(cand, top)).body;
+      expect(idsOf(after, 'references').rows.map((r) => r.id)).toEqual([fresh.id]);
+      expect(idsOf((await api.pull(cand, after.timestamp)).body, 'references').rows).toEqual([]);
+      // Everything is still there from 0.
+      const all = (await api.pullAll(cand, 0)).pages.flatMap((p) => idsOf(p, 'references').rows.map((r) => r.id));
+      expect(all.sort()).toEqual([fresh.id, 'oldref1', 'oldref2', 'oldref3', 'oldref4', 'oldref5'].sort());
     } finally {
       await app.close();
       await store.close();

@@ -1,11 +1,15 @@
 /**
- * The writing transaction over Drizzle. See pull.ts for why locking the
- * counter first makes the cursor follow commit order.
+ * The writing transaction over Drizzle. Writers run in parallel (see pull.ts
+ * for why the cursor still never misses a commit); they lock only what they
+ * change: the rows they load, the pushing user's row, and (shared) the buckets
+ * of the emails they address, which a verification of one of those emails
+ * takes alone.
  */
 import { and, eq, getTableColumns, inArray, ne, notExists, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { emailCodes, invitations, mailOutbox, referenceDepartures, references, reveals, sessions, syncCounter, userGrants, users } from './tables';
-import type { Departure, Grant, StoredReference, StoredUser, WriteTx } from './types';
+import { positionBase } from './positions';
+import { emailCodes, invitations, mailOutbox, referenceDepartures, references, reveals, sessions, userGrants, users } from './tables';
+import type { BeginOptions, Departure, Grant, StoredReference, StoredUser, WriteTx } from './types';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
 
@@ -60,32 +64,60 @@ export function lowerEmailEquals(email: string): SQL {
 
 const idIn = (column: typeof users.id | typeof references.id, ids: readonly string[]) => sql`${column} = ANY(${sql.param([...ids])}::text[])`;
 
+/** Advisory lock space of the email buckets (any fixed number). */
+const EMAIL_LOCK_SPACE = 727_002;
+/**
+ * Emails share 128 locks: a push addressing thousands of emails takes at most
+ * 128 shared locks (the lock table is small), and a verification waits only
+ * for pushes that may address its bucket.
+ */
+const emailBucket = (email: SQL) => sql`(hashtext(lower(${email})) & 127)`;
+
+/** A references row as `row_to_json` writes it (SQL names, bigint as numbers) → the stored shape. */
+function referenceFromJson(raw: Record<string, unknown>): StoredReference {
+  const out: Record<string, unknown> = {};
+  for (const c of REFERENCE_COLUMNS) out[c.key] = raw[c.name] ?? null;
+  return out as unknown as StoredReference;
+}
+
+/** A push that believed a record new met a concurrent create of the same id: run it again. */
+export class ConcurrentCreateError extends Error {
+  constructor() {
+    super('a record was created concurrently; the transaction is retried');
+  }
+}
+
 /**
  * The writes of a transaction wait here and go out as ONE statement (one
  * data-modifying CTE per table) when the transaction is about to commit, or
- * before anything reads. Writers hold the counter lock from their first
- * statement to their commit, so every statement a push sends is time no other
- * push can use: a push is lock, load, write, commit. The statements write to
- * different tables and each row at most once, so running them as one changes
- * nothing they do.
+ * before anything reads: a push is begin, load, write, commit. The statements
+ * write to different tables and each row at most once, so running them as
+ * one changes nothing they do.
  */
 class PendingWrites {
   references = new Map<string, StoredReference>();
   users = new Map<string, StoredUser>();
   grants = new Map<string, Grant>();
   departures = new Map<string, Departure>();
-  counter: number | null = null;
+  emails = new Set<string>();
 
   get empty(): boolean {
-    return !this.references.size && !this.users.size && !this.grants.size && !this.departures.size && this.counter === null;
+    return !this.references.size && !this.users.size && !this.grants.size && !this.departures.size && !this.emails.size;
   }
 
-  statement(): SQL {
+  /**
+   * `loaded`: ids this transaction loaded (and locked). Any other reference is
+   * inserted only if still absent; the statement answers how many references
+   * it wrote, so a concurrent create of the same id is noticed.
+   */
+  statement(loaded: ReadonlySet<string>): SQL {
     const parts: SQL[] = [];
+    const selects: SQL[] = [];
     if (this.references.size) {
       parts.push(
-        sql`INSERT INTO "references" (${names(REFERENCE_COLUMNS)}) SELECT * FROM ${rowsOf([...this.references.values()], REFERENCE_COLUMNS, 'r')} ON CONFLICT ("id") DO UPDATE SET ${setExcluded(REFERENCE_COLUMNS, ['id'])}`,
+        sql`INSERT INTO "references" (${names(REFERENCE_COLUMNS)}) SELECT * FROM ${rowsOf([...this.references.values()], REFERENCE_COLUMNS, 'r')} ON CONFLICT ("id") DO UPDATE SET ${setExcluded(REFERENCE_COLUMNS, ['id'])} WHERE "references"."id" = ANY(${sql.param([...loaded])}::text[]) RETURNING 1`,
       );
+      selects.push(sql`(SELECT count(*) FROM w0) AS refs_written`);
     }
     if (this.users.size) {
       // Only the synced columns: never password material.
@@ -101,11 +133,17 @@ class PendingWrites {
         sql`INSERT INTO reference_departures (${names(DEPARTURE_COLUMNS)}) SELECT * FROM ${rowsOf([...this.departures.values()], DEPARTURE_COLUMNS, 'd')} ON CONFLICT ("reference_id", "referee_email") DO UPDATE SET "seq" = excluded."seq"`,
       );
     }
-    if (this.counter !== null) parts.push(sql`UPDATE sync_counter SET seq = ${this.counter} WHERE id = 1`);
-    const last = parts.pop()!;
-    if (!parts.length) return last;
+    if (this.emails.size) {
+      // Held until commit: a verification of one of these emails waits for this
+      // push, or this push for it (reveal.ts), so neither misses the other.
+      selects.push(
+        sql`(SELECT count(pg_advisory_xact_lock_shared(${EMAIL_LOCK_SPACE}, b)) FROM (SELECT DISTINCT ${emailBucket(sql.raw('e'))} AS b FROM unnest(${sql.param([...this.emails])}::text[]) e ORDER BY 1) s) AS locked`,
+      );
+    }
+    const select = sql`SELECT ${selects.length ? sql.join(selects, sql.raw(', ')) : sql.raw('1')}`;
+    if (!parts.length) return select;
     const ctes = parts.map((part, i) => sql`${sql.raw(`w${i}`)} AS (${part})`);
-    return sql`WITH ${sql.join(ctes, sql.raw(', '))} ${last}`;
+    return sql`WITH ${sql.join(ctes, sql.raw(', '))} ${select}`;
   }
 }
 
@@ -114,25 +152,59 @@ export interface BufferedWriteTx extends WriteTx {
   flush(): Promise<void>;
 }
 
-export function createWriteTx(tx: Db): BufferedWriteTx {
+export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
   let pending = new PendingWrites();
+  const loaded = new Set<string>();
   async function flush(): Promise<void> {
     if (pending.empty) return;
-    const statement = pending.statement();
+    const expected = pending.references.size;
+    const statement = pending.statement(loaded);
     pending = new PendingWrites();
-    await tx.execute(statement);
+    const result = (await tx.execute(statement)) as unknown as { rows: { refs_written?: string | number }[] };
+    if (expected && Number(result.rows[0]?.refs_written) !== expected) throw new ConcurrentCreateError();
   }
   return {
     flush,
-    async lockCounter() {
+    async begin(options: BeginOptions = {}) {
       await flush();
-      const rows = await tx.select({ seq: syncCounter.seq }).from(syncCounter).where(eq(syncCounter.id, 1)).for('update');
-      const row = rows[0];
-      if (!row) throw new Error('sync_counter is not seeded: migrations did not run');
-      return Number(row.seq);
+      const user = options.user;
+      const lock = sql.raw(user?.lock === 'update' ? 'FOR UPDATE' : 'FOR KEY SHARE');
+      // A locking read returns the row as last committed, even after waiting for it.
+      const userJoin = user
+        ? sql` LEFT JOIN LATERAL (SELECT email_verified AS verified, verified_seq FROM users WHERE id = ${user.id} ${lock}) u ON true`
+        : sql``;
+      const userCols = user ? sql`, u.verified, u.verified_seq` : sql``;
+      // After the user's row (the select list runs once the join has locked it): a push holds
+      // its user's row before the email buckets too, so the two cannot wait for each other.
+      const emailLock = options.exclusiveEmail
+        ? sql`, pg_advisory_xact_lock(${EMAIL_LOCK_SPACE}, ${emailBucket(sql`${options.exclusiveEmail}::text`)}) IS NULL AS email_locked`
+        : sql``;
+      // The references a push names, locked in id order in the same statement: one round trip less.
+      const refIds = options.references ?? [];
+      const refsCol = refIds.length
+        ? sql`, (SELECT json_agg(r)::text FROM (SELECT * FROM "references" WHERE ${idIn(references.id, refIds)} ORDER BY id FOR UPDATE) r) AS refs`
+        : sql``;
+      const result = (await tx.execute(
+        sql`SELECT x.xid${userCols}${emailLock}${refsCol} FROM (SELECT pg_current_xact_id()::text AS xid) x${userJoin}`,
+      )) as unknown as {
+        rows: { xid: string; verified?: boolean | null; verified_seq?: string | number | null; refs?: string | null }[];
+      };
+      const row = result.rows[0]!;
+      const refs = new Map<string, StoredReference>();
+      for (const raw of row.refs ? (JSON.parse(row.refs) as Record<string, unknown>[]) : []) {
+        const stored = referenceFromJson(raw);
+        refs.set(stored.id, stored);
+        loaded.add(stored.id);
+      }
+      return {
+        base: positionBase(Number(row.xid), xidOffset),
+        verified: row.verified ?? null,
+        verifiedSeq: row.verified_seq === null || row.verified_seq === undefined ? null : Number(row.verified_seq),
+        references: refs,
+      };
     },
-    async setCounter(seq) {
-      pending.counter = seq;
+    async lockEmails(emails) {
+      for (const email of emails) pending.emails.add(email);
     },
     async findUserByEmail(email) {
       await flush();
@@ -150,11 +222,16 @@ export function createWriteTx(tx: Db): BufferedWriteTx {
       for (const row of await tx.select().from(users).where(idIn(users.id, ids))) map.set(row.id, row);
       return map;
     },
-    async loadReferences(ids) {
+    async loadReferences(ids, options = { lock: true }) {
       const map = new Map<string, StoredReference>();
       if (!ids.length) return map;
       await flush();
-      for (const row of await tx.select().from(references).where(idIn(references.id, ids))) map.set(row.id, row);
+      // Locked in id order (two pushes of the same records cannot deadlock), and as last committed.
+      const query = tx.select().from(references).where(idIn(references.id, ids)).orderBy(references.id);
+      for (const row of await (options.lock ? query.for('update') : query)) {
+        map.set(row.id, row);
+        if (options.lock) loaded.add(row.id);
+      }
       return map;
     },
     async saveUsers(rows) {

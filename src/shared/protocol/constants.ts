@@ -1,7 +1,7 @@
 /**
  * The protocol's plain names and checks, without zod, so a client can use
  * them without loading the schemas (the app's first-page JS does not carry
- * zod: src/web/protocol-schemas.ts loads it with the first API answer).
+ * zod: src/sync/protocol-schemas.ts loads it with the first API answer).
  * Re-exported by the modules that always held them.
  */
 import { LIMITS, normalizeEmail } from '../schema';

@@ -209,12 +209,20 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   /** After the pulls that follow a push the server partly refused: which of our columns now hold its value. */
   async function notePushLosses(lost: PushConflict[]) {
     const ctx = lossContext();
+    // One query per table: a large offline backlog of new records is reported "server" record by record.
+    const idsByTable = new Map<string, string[]>();
     for (const conflict of lost) {
-      const pushed = pushedThisRun.get(key(conflict.table, conflict.id));
-      if (!pushed) continue;
-      const found = await database.get(conflict.table).query(Q.where('id', conflict.id)).fetch();
-      const now = found[0] ? (found[0]._raw as unknown as Raw) : null;
-      lossesThisRun.push(...lossesAfterPush(conflict.table, conflict.id, pushed.values, now, ctx));
+      if (!pushedThisRun.has(key(conflict.table, conflict.id))) continue;
+      let ids = idsByTable.get(conflict.table);
+      if (!ids) idsByTable.set(conflict.table, (ids = []));
+      ids.push(conflict.id);
+    }
+    for (const [table, ids] of idsByTable) {
+      const found = new Map((await database.get(table).query(Q.where('id', Q.oneOf(ids))).fetch()).map((r) => [r.id, r._raw as unknown as Raw]));
+      for (const id of ids) {
+        const pushed = pushedThisRun.get(key(table, id))!;
+        lossesThisRun.push(...lossesAfterPush(table, id, pushed.values, found.get(id) ?? null, ctx));
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useObservable } from '../../hooks/use-observable';
 import { useSyncState } from '../../hooks/use-sync-state';
 import { observeOutboxHealth } from '../../outbox-health';
+import { mergeHistory, readSyncHistory } from '../../sync-history';
 import { describeError } from '../../validation';
 import { Link } from '../link';
 
@@ -71,7 +72,10 @@ function backgroundText(worker: ServiceWorkerHealth | null | undefined): string 
 /** /health: whether this device's data is safe and moving. */
 export function HealthView({ client }: { client: AppClient }) {
   useDocumentTitle('Sync health');
-  const state = useSyncState(client);
+  const live = useSyncState(client);
+  // What this device kept from before this page opened, and what the engine says now: the newer.
+  const history = useMemo(() => mergeHistory(readSyncHistory(client.session.user.id), live), [client.session.user.id, live]);
+  const state = { ...live, ...history };
   const outbox = useObservable(useMemo(() => observeOutboxHealth(client.database), [client.database]));
   const facts = useDeviceFacts();
   const now = useNow();
@@ -96,12 +100,12 @@ export function HealthView({ client }: { client: AppClient }) {
           : `${outbox.depth} ${outbox.depth === 1 ? 'change' : 'changes'}${outbox.failed ? `, ${outbox.failed} failed` : ''}; the oldest made ${formatAgo(outbox.oldestAt ?? now, now)}`,
     ],
     ['Connection', state.online ? (state.syncing ? 'Online, syncing now.' : 'Online.') : 'Offline: changes wait on this device.'],
-    ['Last successful sync', state.lastSuccessAt ? `${formatAgo(state.lastSuccessAt, now)} (${formatDateTime(state.lastSuccessAt)})` : 'None since this page opened.'],
+    ['Last successful sync', state.lastSuccessAt ? `${formatAgo(state.lastSuccessAt, now)} (${formatDateTime(state.lastSuccessAt)})` : 'None on this device yet.'],
     [
       'Last error',
       state.lastFailure
         ? `${formatAgo(state.lastFailure.at, now)}: ${state.lastFailure.reason}${state.lastError === null ? ' (a later sync succeeded)' : ''}`
-        : 'None since this page opened.',
+        : 'None recorded on this device.',
     ],
     [
       'Storage used',
