@@ -58,8 +58,7 @@ export default tseslint.config(
     // Which folder may import which (scripts/eslint-boundaries.mjs resolves each import; a test proves it bites).
     files: ['src/**/*.{ts,tsx}'],
     // Tests may start the real server beside the code they test (src/server/test-support).
-    // src/server/load/ is a tool on its way to tools/ (issue 12).
-    ignores: ['src/**/*.test.{ts,tsx}', 'src/server/load/**'],
+    ignores: ['src/**/*.test.{ts,tsx}'],
     plugins: { project: boundaries },
     rules: {
       'project/folder-imports': ['error', { folders: FOLDER_RULES }],
