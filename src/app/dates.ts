@@ -13,7 +13,7 @@ let relative: Intl.RelativeTimeFormat | undefined;
 let date: Intl.DateTimeFormat | undefined;
 let dateTime: Intl.DateTimeFormat | undefined;
 
-export function formatDate(ms: number): string {
+function formatDate(ms: number): string {
   date ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   return date.format(ms);
 }

@@ -8,7 +8,7 @@ import type { Drafts } from './drafts';
 
 const PREFIX = 'deleted.';
 
-export interface DeletedName {
+interface DeletedName {
   refereeName: string;
   refereeEmail: string;
 }

@@ -5,7 +5,7 @@
 import type { Store } from '../web/app-client';
 import type { LokiHooks } from '../sync/watermelon/loki-adapter';
 
-export interface DeviceProblems {
+interface DeviceProblems {
   /**
    * This tab had to save over data another tab of the app had written (LokiJS
    * keeps one in-memory copy per tab): unsynced changes of either can be lost.

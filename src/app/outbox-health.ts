@@ -3,7 +3,7 @@ import type { Database } from '@nozbe/watermelondb';
 import { map, type Observable } from 'rxjs';
 import type { SyncQueueItem } from '../db/models/SyncQueueItem';
 
-export interface OutboxHealth {
+interface OutboxHealth {
   depth: number;
   failed: number;
   /** When the oldest waiting change was made (ms), or null when none waits. */

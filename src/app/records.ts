@@ -159,7 +159,7 @@ export interface StatusCounts {
 }
 
 /** How long the references must be still before the summaries count them again. */
-export const COUNT_SETTLE_MS = 150;
+const COUNT_SETTLE_MS = 150;
 
 /**
  * A count that follows the records once they are still: COUNT_SETTLE_MS

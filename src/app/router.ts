@@ -55,7 +55,7 @@ export interface Router extends Store<Location> {
   navigate(to: string, options?: { replace?: boolean }): void;
 }
 
-export interface HistoryLike {
+interface HistoryLike {
   pushState(data: unknown, unused: string, url: string): void;
   replaceState(data: unknown, unused: string, url: string): void;
 }

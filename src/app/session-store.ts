@@ -9,7 +9,7 @@
 import type { AppClient, AuthApi, EmailProof, Session, SignInInput, SignOutOptions, SignUpInput, Store } from '../web/app-client';
 import type { PendingProof } from './link-proof';
 
-export type SessionSnapshot =
+type SessionSnapshot =
   | { phase: 'starting' }
   | { phase: 'signed-out' }
   | { phase: 'signed-in'; client: AppClient };
@@ -32,7 +32,7 @@ export interface SessionStore extends Store<SessionSnapshot> {
   readonly linkOutcome: { ok: boolean; message: string } | null;
 }
 
-export interface SessionDeps {
+interface SessionDeps {
   /**
    * AuthApi, loaded when first needed: the data layer behind it is most of
    * the app's JS, and a signed-out first page does without it.

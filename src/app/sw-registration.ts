@@ -11,7 +11,7 @@ import type { Store } from '../web/app-client';
 import { PERIODIC_SYNC_TAG } from '../sw/messages';
 import { scheduleUpdateChecks } from './update-checks';
 
-export interface UpdateState {
+interface UpdateState {
   updateAvailable: boolean;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { AppClient, SyncState } from '../web/app-client';
 
-export interface SyncHistory {
+interface SyncHistory {
   lastSuccessAt: number | null;
   lastFailure: SyncState['lastFailure'];
 }

@@ -1,7 +1,7 @@
 /** The exact words of the sync indicator (CONTRACT §5), from the sync state. */
 import type { SyncState } from '../web/app-client';
 
-export type IndicatorView =
+type IndicatorView =
   | { kind: 'offline'; text: string }
   | { kind: 'syncing'; text: string }
   | { kind: 'tap-to-sync'; text: string }

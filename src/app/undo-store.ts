@@ -11,7 +11,7 @@ import type { ReferenceRequestInput, Store } from '../web/app-client';
 
 export const UNDO_SHOWN_MS = 10_000;
 
-export interface UndoOffer {
+interface UndoOffer {
   /** The deleted record's id (its deletion is what is undone). */
   id: string;
   /** What re-creating it needs: the request exactly as it was. */

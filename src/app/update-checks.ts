@@ -6,7 +6,7 @@
  */
 export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
-export interface UpdateCheckDeps {
+interface UpdateCheckDeps {
   /** registration.update(): fetches sw.js and installs it if it changed. */
   check(): Promise<unknown>;
   document: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;

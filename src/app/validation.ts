@@ -10,7 +10,7 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const formatCount = (n: number) => n.toLocaleString('en-US');
 
 /** The message for text over a field's limit; `what` names the field ("the message"). */
-export function tooLongMessage(what: string, limit: number, length: number): string {
+function tooLongMessage(what: string, limit: number, length: number): string {
   return `Shorten ${what} to ${formatCount(limit)} characters or fewer (it has ${formatCount(length)}).`;
 }
 

@@ -26,7 +26,7 @@ import type { Store } from './store/types';
 import type { ChangeEvent } from './replication/events';
 
 /** CONTRACT §3: a request body over 5 MB gets 413. */
-export const BODY_LIMIT = 5 * 1024 * 1024;
+const BODY_LIMIT = 5 * 1024 * 1024;
 
 export interface AppDeps {
   db: Store;
@@ -60,7 +60,7 @@ export interface AppDeps {
 }
 
 /** GET /api/health with status 503: the contract's error body, plus `ok: false`. */
-export interface UnhealthyResponse extends ErrorBody {
+interface UnhealthyResponse extends ErrorBody {
   ok: false;
   db: Store['kind'];
 }

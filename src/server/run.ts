@@ -31,7 +31,7 @@ async function redisAdapter(url: string, logger: Logger): Promise<{ adapter: Ada
   };
 }
 
-export interface RunningServer {
+interface RunningServer {
   app: FastifyInstance;
   port: number;
   /** Closes the app, Redis and the database, in that order. */

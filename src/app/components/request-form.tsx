@@ -11,7 +11,7 @@ import { Field } from './field';
 const FIELDS = ['refereeName', 'refereeEmail', 'message'] as const;
 type Key = (typeof FIELDS)[number];
 
-export const REQUEST_DRAFT = 'request';
+const REQUEST_DRAFT = 'request';
 
 /**
  * Ask a former manager for a reference. Saved on this device at once; sync

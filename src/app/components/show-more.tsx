@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 /** Lists render this many items at first: thousands of synced records must not block the first paint. */
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 
 /** How many items of a list to show; each "Show more" adds a page. */
 export function usePageLimit(): { limit: number; showMore(): void } {

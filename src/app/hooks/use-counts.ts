@@ -7,7 +7,7 @@ import type { StatusCounts } from '../records';
 import { useObservable } from './use-observable';
 import { useSyncState } from './use-sync-state';
 
-export interface SharedCounts {
+interface SharedCounts {
   mine: Observable<StatusCounts>;
   inbox: Observable<StatusCounts>;
 }

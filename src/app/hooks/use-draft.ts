@@ -10,7 +10,7 @@ export function useDrafts(): Drafts {
   return drafts;
 }
 
-export interface DraftState<K extends string> {
+interface DraftState<K extends string> {
   value: Record<K, string>;
   /** Changes fields; the draft on the device follows at once. */
   set(patch: Partial<Record<K, string>>): void;

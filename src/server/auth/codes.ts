@@ -7,19 +7,19 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { EmailCode } from '../store/types';
 
-export const CODE_TTL_MS = 30 * 60_000;
+const CODE_TTL_MS = 30 * 60_000;
 /** Wrong codes after which the code is void until a new one is sent. */
 export const MAX_CODE_ATTEMPTS = 5;
 /** A new code at most this often. */
 export const RESEND_INTERVAL_MS = 60_000;
 
-export interface IssuedCode {
+interface IssuedCode {
   row: EmailCode;
   code: string;
   linkToken: string;
 }
 
-export function newLinkToken(): string {
+function newLinkToken(): string {
   return randomBytes(16).toString('base64url');
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { SessionRow, Store, Viewer } from '../store/types';
 import type { TokenService } from './tokens';
 
-export interface NewSession {
+interface NewSession {
   row: SessionRow;
   token: string;
 }

@@ -16,9 +16,9 @@ const ISSUER = 'aideepref';
 export const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 /** Shorter keys can be brute-forced offline from one token (RFC 7518 §3.2: at least 256 bits for HS256). */
-export const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BYTES = 32;
 
-export interface TokenClaims {
+interface TokenClaims {
   userId: string;
   sessionId: string;
 }

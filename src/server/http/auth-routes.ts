@@ -30,10 +30,10 @@ import { HttpError } from './errors';
 import { parseOr400 } from './parse';
 
 /** How long an invitation link verifies its address. */
-export const INVITE_LINK_TTL_MS = 30 * 24 * 3_600_000;
+const INVITE_LINK_TTL_MS = 30 * 24 * 3_600_000;
 
 /** What the auth routes tell the real-time layer. */
-export interface SessionEvents {
+interface SessionEvents {
   publish: PublishChanges;
   /** The user's open sockets start receiving what is addressed to `email`. */
   grantEmail(userId: string, email: string): void;
@@ -41,7 +41,7 @@ export interface SessionEvents {
   endUser(userId: string): void;
 }
 
-export interface AuthRouteDeps {
+interface AuthRouteDeps {
   store: Store;
   sessions: SessionService;
   codes: Codes;
@@ -54,7 +54,7 @@ export interface AuthRouteDeps {
   events: SessionEvents;
 }
 
-export function sessionUser(user: Pick<StoredUser, 'id' | 'email' | 'name' | 'emailVerified'>): SessionUser {
+function sessionUser(user: Pick<StoredUser, 'id' | 'email' | 'name' | 'emailVerified'>): SessionUser {
   return { id: user.id, email: user.email, name: user.name, email_verified: user.emailVerified };
 }
 

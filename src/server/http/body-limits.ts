@@ -17,8 +17,8 @@ import { ERROR_CODES } from '../../shared/protocol';
 import { errorBody } from './errors';
 
 /** Read and dropped at most, after which the connection is cut. */
-export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-export const MAX_DRAIN_MS = 15_000;
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+const MAX_DRAIN_MS = 15_000;
 
 export async function drainTooLarge(error: FastifyError | Error, request: FastifyRequest): Promise<void> {
   if ((error as FastifyError).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;

@@ -29,7 +29,7 @@ import { parseOr400 } from './parse';
 export const SYNC_RATE_LIMIT_MIN = 600;
 export const SYNC_RATE_LIMIT_DEFAULT = 1_200;
 
-export interface SyncRouteDeps {
+interface SyncRouteDeps {
   store: Store;
   tokens: TokenService;
   sessions: SessionService;

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NewMail } from '../store/types';
 
-export type MailKind = 'verification' | 'invitation' | 'reminder';
+type MailKind = 'verification' | 'invitation' | 'reminder';
 
-export interface MailLinks {
+interface MailLinks {
   /** `PUBLIC_URL`: the app's address in links. */
   publicUrl: string;
 }
@@ -59,7 +59,7 @@ export function verificationMail(links: MailLinks, to: string, code: string, lin
   );
 }
 
-export interface InvitationFacts {
+interface InvitationFacts {
   to: string;
   refereeName: string;
   candidateName: string;

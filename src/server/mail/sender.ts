@@ -15,16 +15,16 @@ import type { MailOutboxStore, MailRow } from '../store/types';
 import type { MailTransport } from './transports';
 
 /** Delays after the 1st, 2nd, … failed send; the last repeats. */
-export const MAIL_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000] as const;
+const MAIL_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000] as const;
 /** Longer than any send can take (transports.ts bounds SMTP at well under it). */
-export const MAIL_LEASE_MS = 120_000;
+const MAIL_LEASE_MS = 120_000;
 
 export interface MailLogger {
   info(data: object, message: string): void;
   warn(data: object, message: string): void;
 }
 
-export interface MailSenderDeps {
+interface MailSenderDeps {
   outbox: MailOutboxStore;
   transport: MailTransport;
   clock: () => number;
@@ -39,14 +39,14 @@ export interface MailSenderDeps {
   batchSize?: number;
 }
 
-export interface MailSender {
+interface MailSender {
   /** Something was just committed to the outbox: look now. */
   nudge(): void;
   /** Stops looking; waits for a send in progress. */
   stop(): Promise<void>;
 }
 
-export function messageIdFor(row: Pick<MailRow, 'id'>, domain: string): string {
+function messageIdFor(row: Pick<MailRow, 'id'>, domain: string): string {
   return `<${row.id}@${domain}>`;
 }
 

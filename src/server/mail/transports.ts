@@ -10,7 +10,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 
-export interface OutgoingMail {
+interface OutgoingMail {
   /** `<…@…>`: stable for the outbox row, so a message sent again after a crash is recognizably the same. */
   messageId: string;
   from: string;

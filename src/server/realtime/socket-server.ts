@@ -37,7 +37,7 @@ const emailRoom = (email: string) => `email:${email.toLowerCase()}`;
 const rooms = (a: Audience) => [...a.userIds.map(userRoom), ...a.emails.map(emailRoom)];
 
 /** How often sockets are checked against the clock and the sessions table. */
-export const SESSION_SWEEP_MS = 250;
+const SESSION_SWEEP_MS = 250;
 
 interface SocketData {
   viewer: Viewer;

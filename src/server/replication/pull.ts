@@ -7,7 +7,7 @@
 import type { PullSnapshot, PullViewer, Store } from '../store/types';
 import type { CursorCodec } from './cursor-codec';
 
-export interface PullPage {
+interface PullPage {
   /** The page's text, in pieces of about 64 KB. */
   text(): Generator<string>;
   /** The cursor the page ends at, as the client receives it. */

@@ -9,20 +9,20 @@ import { PUSH_ENTRIES_MAX, RecordIdSchema, type PushRequest, type Rejection } fr
 import type { ParsedWrite } from './record-input';
 import { parseWrite } from './record-input';
 
-export type EntryKind = 'created' | 'updated' | 'deleted';
+type EntryKind = 'created' | 'updated' | 'deleted';
 
-export interface ParsedEntry {
+interface ParsedEntry {
   table: SyncedTable;
   kind: EntryKind;
   write: ParsedWrite<string> | { id: string };
 }
 
-export interface EntryRejection extends Rejection {
+interface EntryRejection extends Rejection {
   table: string;
 }
 
 /** Tables a push may name at all; more is not a push of this app. */
-export const PUSH_TABLES_MAX = 64;
+const PUSH_TABLES_MAX = 64;
 
 /**
  * Entries in a parsed JSON body (created, updated and deleted of all

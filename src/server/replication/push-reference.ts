@@ -36,7 +36,7 @@ const REFEREE_COLUMNS: ReadonlySet<ReferenceColumn> = new Set(['status', 'respon
 /** Who the answer is from: frozen once there is one. */
 const FROZEN_WHEN_ANSWERED: ReadonlySet<ReferenceColumn> = new Set(['referee_name', 'referee_email']);
 
-export function referenceState(row: StoredReference): MergeState<ReferenceColumn> {
+function referenceState(row: StoredReference): MergeState<ReferenceColumn> {
   return {
     values: {
       user_id: row.userId,

@@ -18,7 +18,7 @@ import type { ColumnValue } from '../../shared/merge';
 
 export type ReferenceColumn = (typeof DATA_COLUMNS.references)[number];
 export type UserColumn = (typeof DATA_COLUMNS.users)[number];
-export type ColumnOf<T extends SyncedTable> = (typeof DATA_COLUMNS)[T][number];
+type ColumnOf<T extends SyncedTable> = (typeof DATA_COLUMNS)[T][number];
 
 const columnSchemas: { [T in SyncedTable]: Record<ColumnOf<T>, z.ZodType<ColumnValue>> } = {
   users: { email: EmailSchema, name: NameSchema },
@@ -45,7 +45,7 @@ export interface ParsedWrite<C extends string> {
   createdAt: number | null;
 }
 
-export type ParseResult<C extends string> = { ok: true; write: ParsedWrite<C> } | { ok: false; message: string };
+type ParseResult<C extends string> = { ok: true; write: ParsedWrite<C> } | { ok: false; message: string };
 
 function changedColumns(raw: Record<string, unknown>): Set<string> | null {
   const changed = raw._changed;

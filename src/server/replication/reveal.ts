@@ -14,7 +14,7 @@ import { invitationMail, type MailContext } from '../mail/messages';
 import { checkPlaces } from '../store/positions';
 import type { Grant, Invitation, NewMail, Reveal, Store, StoredReference, StoredUser, Viewer } from '../store/types';
 
-export interface VerificationOutcome {
+interface VerificationOutcome {
   user: StoredUser;
   /** References the user sees from now on (for live events). */
   revealed: StoredReference[];

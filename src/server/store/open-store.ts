@@ -23,7 +23,7 @@ interface BoundOption {
   writeBoundMs?: number;
 }
 
-export type StoreOptions =
+type StoreOptions =
   | ({ kind: 'pglite'; /** Omit for an in-memory database (tests). */ dataDir?: string } & BoundOption)
   | ({
       kind: 'postgres';
@@ -60,7 +60,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** A writer that ran out of time: rolled back, and answered 503 so the client sends it again. */
-export class WriteTimeoutError extends Error {
+class WriteTimeoutError extends Error {
   readonly code = '57014';
   constructor(ms: number) {
     super(`a writing transaction took ${Math.round(ms)} ms, over half the write bound: rolled back`);

@@ -6,7 +6,7 @@
  */
 
 /** Places per transaction: a push of 5,000 entries needs at most 15,001. */
-export const PLACE_BITS = 14;
+const PLACE_BITS = 14;
 const PLACES = 2 ** PLACE_BITS;
 /** The last place is never handed out: `(xid, PLACES - 1)` means "all of xid". */
 export const MAX_PLACE = PLACES - 2;

@@ -8,8 +8,6 @@ import type { emailCodes, invitations, mailOutbox, references, sessions, users }
 export type StoredUser = typeof users.$inferSelect;
 export type StoredReference = typeof references.$inferSelect;
 export type DbKind = 'pglite' | 'postgres';
-/** The columns of a user that clients receive (never password material or merge bookkeeping). */
-export type PulledUser = Pick<StoredUser, 'id' | 'email' | 'name' | 'createdAt' | 'updatedAt'>;
 /** The columns of a reference that clients receive (no merge bookkeeping). */
 export type PulledReference = Pick<
   StoredReference,
@@ -92,7 +90,7 @@ export interface Reveal {
 }
 
 /** A candidate's reference whose current address has had no invitation yet. */
-export type UninvitedReference = Pick<StoredReference, 'id' | 'refereeEmail' | 'refereeName' | 'message'>;
+type UninvitedReference = Pick<StoredReference, 'id' | 'refereeEmail' | 'refereeName' | 'message'>;
 
 export interface BeginOptions {
   /**
@@ -107,7 +105,7 @@ export interface BeginOptions {
   references?: readonly string[];
 }
 
-export interface Begun {
+interface Begun {
   /** Cursor positions of this transaction are base + 1, base + 2, … (store/positions.ts). */
   base: number;
   /** The locked user's verification, as last committed (null without `user`, or when the row does not exist). */

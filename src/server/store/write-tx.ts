@@ -147,7 +147,7 @@ class PendingWrites {
   }
 }
 
-export interface BufferedWriteTx extends WriteTx {
+interface BufferedWriteTx extends WriteTx {
   /** Sends the writes still waiting; call before commit. */
   flush(): Promise<void>;
 }
