@@ -35,6 +35,17 @@ describe('pullAllPages', () => {
     });
   });
 
+  it('follows opaque cursors that are not in ascending order (the server scrambles them)', async () => {
+    const t = transportOf({
+      0: { changes: { users: { created: [row('a', '1')], updated: [], deleted: [] } }, timestamp: 9_000_000_000_000_005, more: true },
+      9_000_000_000_000_005: { changes: { users: { created: [row('b', '1')], updated: [], deleted: [] } }, timestamp: 4_500_000_000_000_001 },
+    });
+    const result = await pullAllPages(t, 0);
+    expect(t.calls).toEqual([0, 9_000_000_000_000_005]);
+    expect(result.timestamp).toBe(4_500_000_000_000_001);
+    expect(result.received).toBe(2);
+  });
+
   it('refuses a server that says more without moving its cursor', async () => {
     const t = transportOf({ 5: { changes: {}, timestamp: 5, more: true } });
     await expect(pullAllPages(t, 5)).rejects.toMatchObject({ name: 'SyncError', code: 'protocol' });

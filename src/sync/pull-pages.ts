@@ -51,8 +51,9 @@ export async function pullAllPages(
       cursor = page.timestamp;
       break;
     }
-    // A server that says "more" without moving its cursor would make us loop forever.
-    if (page.timestamp <= cursor) {
+    // A server that says "more" without moving its cursor would make us loop forever. Cursors
+    // are opaque (CONTRACT §3 asks only that pulling from one continues): unequal is all we can check.
+    if (page.timestamp === cursor) {
       throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${cursor} although more was set`);
     }
     cursor = page.timestamp;

@@ -275,7 +275,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           result.pulled = count;
           result.more = page.more === true;
           // A server that says "more" without moving its cursor would make us loop forever.
-          if (result.more && page.timestamp <= since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
+          if (result.more && page.timestamp === since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
           if (result.more) {
             pagingState = p;
             prefetch(page.timestamp);
