@@ -29,6 +29,7 @@ import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from '../lo
 import { SyncError, SyncErrorCode } from '../errors';
 import { countChanges, pullAllPages } from '../pull-pages';
 import { resolvePulled, type Raw } from '../resolve-pulled';
+import { quietOpaqueCursorNotice } from './opaque-cursors';
 import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
 
 export interface SyncRunResult {
@@ -153,6 +154,7 @@ export interface SyncService {
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
+  quietOpaqueCursorNotice();
   const { database, transport, store, clock, wall, logger } = deps;
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
   const pushMaxBytes = deps.pushMaxBytes ?? PUSH_MAX_BYTES;
