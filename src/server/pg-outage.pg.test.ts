@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../tools/test-support/client';
-import { request, uniqueSuffix } from '../../tools/test-support/harness';
+import { holdPostgresTestLock, request, uniqueSuffix } from '../../tools/test-support/harness';
 import { spawnServer, type ServerProcess } from '../../tools/test-support/process';
 import { startTcpProxy, type TcpProxy } from '../../tools/test-support/tcp-proxy';
 import { ledgerWriters, until } from '../../tools/test-support/workload';
@@ -23,11 +23,17 @@ describe.skipIf(!DB)('PostgreSQL restarted under load', () => {
   let proxy: TcpProxy | undefined;
   let proc: ServerProcess | undefined;
   const admin = new pg.Client({ connectionString: DB });
+  // Its writes would hold back other files' PostgreSQL cursors (harness.ts): it takes its turn.
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    release = await holdPostgresTestLock();
+  });
   afterAll(async () => {
     await proc?.stop('SIGKILL');
     await proxy?.close();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await admin.end().catch(() => undefined);
+    await release?.();
   });
 
   it('answers 503 while it is gone, recovers without a restart and loses no acknowledged push', async () => {

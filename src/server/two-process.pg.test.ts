@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { TestClient, acceptedNew, newReference } from '../../tools/test-support/client';
-import { uniqueSuffix } from '../../tools/test-support/harness';
+import { uniqueSuffix, holdPostgresTestLock } from '../../tools/test-support/harness';
 import { spawnServer, type ServerProcess } from '../../tools/test-support/process';
 import { connectSocket, eventually, type RecordingSocket } from '../../tools/test-support/sockets';
 
@@ -18,6 +18,11 @@ describe.skipIf(!DB || !REDIS)('two processes share data and real-time events', 
   // Both processes send from one mail outbox: whichever sends writes here.
   const dataDir = mkdtempSync(join(tmpdir(), 'aideepref-two-'));
   let socket: RecordingSocket | undefined;
+  // Its writes would hold back other files' PostgreSQL cursors (harness.ts): it takes its turn.
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    release = await holdPostgresTestLock();
+  });
   afterAll(async () => {
     socket?.close();
     await Promise.all(procs.map((p) => p.stop('SIGTERM')));
@@ -26,6 +31,7 @@ describe.skipIf(!DB || !REDIS)('two processes share data and real-time events', 
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
+    await release?.();
   });
 
   it('delivers an event through the other process, and both see the data', async () => {

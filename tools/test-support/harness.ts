@@ -42,6 +42,47 @@ export interface TestStoreOptions {
   poolSize?: number;
 }
 
+/**
+ * The pull cursor's watermark is the oldest transaction running anywhere in
+ * the PostgreSQL cluster (transaction ids are cluster-wide), so a test file
+ * writing in its own schema still holds back another file's cursor, and a
+ * test asserting "nothing is re-sent once no write is in flight" would see
+ * the other file's writes in flight. Test files on PostgreSQL therefore take
+ * turns: one advisory lock, held by this process from its first PostgreSQL
+ * store until its last is dropped (PGlite tests run alongside).
+ */
+const PG_TEST_LOCK = 7_112_026;
+let lockHolder: { client: pg.Client; users: number } | null = null;
+let lockTaking: Promise<void> | null = null;
+
+export async function holdPostgresTestLock(): Promise<() => Promise<void>> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  if (!lockHolder) {
+    lockTaking ??= (async () => {
+      const client = new pg.Client({ connectionString: url, application_name: 'aideepref-test-lock' });
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock($1)', [PG_TEST_LOCK]);
+      lockHolder = { client, users: 0 };
+    })().finally(() => {
+      lockTaking = null;
+    });
+    await lockTaking;
+  }
+  const holder = lockHolder!;
+  holder.users += 1;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    holder.users -= 1;
+    if (holder.users > 0 || lockHolder !== holder) return;
+    lockHolder = null;
+    await holder.client.query('SELECT pg_advisory_unlock($1)', [PG_TEST_LOCK]).catch(() => undefined);
+    await holder.client.end().catch(() => undefined);
+  };
+}
+
 export async function openTestStore(backend: Backend, options: TestStoreOptions = {}): Promise<{ store: Store; drop: () => Promise<void> }> {
   if (backend === 'pglite') {
     const store = await openStore({ kind: 'pglite', ...(options.writeBoundMs ? { writeBoundMs: options.writeBoundMs } : {}) });
@@ -49,15 +90,20 @@ export async function openTestStore(backend: Backend, options: TestStoreOptions 
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const release = await holdPostgresTestLock();
   const schema = `test_${uniqueSuffix()}`;
   const store = await openStore({ kind: 'postgres', url, schema, ...options });
   return {
     store,
     drop: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      try {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      } finally {
+        await release();
+      }
     },
   };
 }
