@@ -21,15 +21,20 @@ test('a record the server refuses shows its error, and Retry sends it again', as
   await signUp(page, newPerson('Reggie Rejected'));
   await expect(syncStatus(page)).toHaveText('Synced');
 
-  // context.route also sees the service worker's fetches, which carry the push.
-  await context.route('**/api/sync/push', rejectEverything);
+  // context.route also sees the service worker's fetches, which carry the push. The refusal
+  // ends only as Retry is clicked: the worker's background sync or the periodic one would
+  // otherwise send the record between the route's removal and the click.
+  let refusing = true;
+  await context.route('**/api/sync/push', (route) => (refusing ? rejectEverything(route) : route.continue()));
   await requestReference(page, { name: 'Refused Referee', email: 'refused@example.com' });
   const item = itemWith(myReferences(page), 'Refused Referee');
   await expect(item).toContainText('Not synced: forbidden: Refused by the test server', { timeout: 30_000 });
   await expect(page.getByText('1 failed to sync')).toBeVisible();
 
-  await context.unroute('**/api/sync/push');
-  await page.getByRole('button', { name: 'Retry' }).click();
+  const retry = page.getByRole('button', { name: 'Retry' });
+  await expect(retry).toBeVisible();
+  refusing = false;
+  await retry.click();
   await expect(page.getByText('1 failed to sync')).toBeHidden({ timeout: 30_000 });
   await expect(item).not.toContainText('Not synced', { timeout: 30_000 });
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 30_000 });
