@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import zlib from 'node:zlib';
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -139,10 +140,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Keys are users and addresses: room for many before the least recent is forgotten.
   await app.register(rateLimit, { global: false, cache: 100_000 });
-  // JSON answers (a pull page is megabytes) compressed for clients that accept it. Brotli at
-  // quality 4 (the plugin's default) costs about what gzip does; large bodies are compressed
-  // as a stream (chunked, no Content-Length). Static files arrive precompressed and are skipped.
-  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
+  // JSON answers (a pull page is megabytes) compressed for clients that accept it, as a stream
+  // (chunked, no Content-Length). At the fastest levels: on a page of records brotli 1 is about
+  // five times faster than the plugin's default (4) and compresses as well; gzip 1 likewise.
+  // Static files arrive precompressed (at the highest levels) and are skipped.
+  await app.register(compress, {
+    global: true,
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
+    zlibOptions: { level: 1 },
+  });
 
   // Asks the database: a load balancer or client must not route to a process that cannot reach it.
   app.get('/api/health', async (request, reply): Promise<HealthResponse | UnhealthyResponse> => {
