@@ -104,7 +104,9 @@ function newRecordId(): string {
 
 /** A reference as WatermelonDB pushes a newly created one. */
 export function newReference(candidate: TestUser, refereeEmail: string, overrides: Partial<RawRecord> = {}): RawRecord {
-  const now = Date.now();
+  // Made a moment before it is sent, as on a device: a server that answers within the same
+  // millisecond would otherwise find created_at equal to its time of receipt (no conflict).
+  const now = Date.now() - 1;
   return {
     id: newRecordId(),
     user_id: candidate.id,

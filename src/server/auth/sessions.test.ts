@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, request, startServer, type TestServer } from '../../../tools/test-support/harness';
-import { TestClient, type TestUser } from '../../../tools/test-support/client';
+import { TestClient, newReference, type TestUser } from '../../../tools/test-support/client';
 import { connectSocket, eventually } from '../../../tools/test-support/sockets';
 
 const unauthorized = { error: { code: 'unauthorized', message: expect.any(String) } };
@@ -43,6 +43,13 @@ describe.each(BACKENDS)('sessions that end (%s)', (backend) => {
     }
     await expect(connectSocket(server.url, phone.token)).rejects.toThrow(/^unauthorized$/);
     expect(await works(laptop)).toBe(true);
+    // A push of the ended session is refused whole (its check runs inside the push's transaction).
+    const record = newReference(phone, 'someone.else@example.org');
+    const refused = await api.push(phone, { references: { created: [record] } });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual(unauthorized);
+    const seen = await api.pull(laptop);
+    expect(JSON.stringify(seen.body)).not.toContain(record.id);
   });
 
   it('logout-all ends every session of the user and no one else\'s', async () => {

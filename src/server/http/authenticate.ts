@@ -13,6 +13,10 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 /** The user behind a `Bearer` token of a live session, or a 401. */
 export async function requireViewer(request: FastifyRequest, sessions: SessionService): Promise<Viewer> {
   const viewer = await sessions.viewerFor(bearerToken(request));
-  if (!viewer) throw new HttpError(401, ERROR_CODES.unauthorized, 'a valid Bearer token of a live session is required');
+  if (!viewer) throw unauthorized();
   return viewer;
+}
+
+export function unauthorized(): HttpError {
+  return new HttpError(401, ERROR_CODES.unauthorized, 'a valid Bearer token of a live session is required');
 }

@@ -33,9 +33,24 @@ export interface PushOutcome {
 
 const invitationKey = (referenceId: string, email: string) => `${referenceId}\u0000${email}`;
 
+type PushViewer = Pick<Viewer, 'id' | 'email' | 'name' | 'verified'>;
+
+/** Who pushes, as their token says: the session is checked inside the push's transaction. */
+export interface Pusher {
+  userId: string;
+  sessionId: string;
+}
+
+/** The pusher's session has ended or expired (or their account is gone): answered 401, nothing written. */
+export class SessionNotLiveError extends Error {
+  constructor() {
+    super('the session has ended');
+  }
+}
+
 export async function applyPush(
   store: Store,
-  pusher: Viewer,
+  pusher: Pusher,
   body: PushRequest,
   receivedAt: number,
   mailContext: MailContext,
@@ -59,10 +74,15 @@ export async function applyPush(
     conflicts = new Map();
     for (const r of rejections) addRejection(r.table, r.id, r.code, r.message);
     const refIds = parsed.filter((p) => p.table === 'references').map((p) => p.write.id);
-    const begun = await tx.begin({ user: { id: pusher.id, lock: hasUsers ? 'update' : 'share' }, references: refIds });
-    // Verified as committed now, not as when the request was authenticated: a verification
-    // that committed meanwhile releases this push's invitations (reveal.ts).
-    const viewer: Viewer = { ...pusher, verified: begun.verified ?? pusher.verified, verifiedSeq: begun.verifiedSeq ?? pusher.verifiedSeq };
+    const begun = await tx.begin({
+      user: { id: pusher.userId, lock: hasUsers ? 'update' : 'share' },
+      session: { id: pusher.sessionId, now: receivedAt },
+      references: refIds,
+    });
+    if (!begun.sessionLive || begun.email === null || begun.name === null) throw new SessionNotLiveError();
+    // Read in this transaction, not when the request came in: a verification that committed
+    // meanwhile releases this push's invitations (reveal.ts).
+    const viewer: PushViewer = { id: pusher.userId, email: begun.email, name: begun.name, verified: begun.verified ?? false };
     let seq = begun.base;
     const users = await tx.loadUsers(parsed.filter((p) => p.table === 'users').map((p) => p.write.id));
     const refs = begun.references;
@@ -174,7 +194,7 @@ export async function applyPush(
 function mailFor(
   prev: StoredReference | undefined,
   row: StoredReference,
-  viewer: Viewer,
+  viewer: PushViewer,
   ctx: PushContext,
   mail: MailContext,
   now: number,

@@ -99,6 +99,8 @@ export interface BeginOptions {
    * its verification) and read its verification as last committed.
    */
   user?: { id: string; lock: 'share' | 'update' };
+  /** Read whether this session of `user` still lives at `now` (CONTRACT §3), in the same statement. */
+  session?: { id: string; now: number };
   /** Take this email's bucket alone (a verification, a sign-up): pushes addressing it wait, or are waited for. */
   exclusiveEmail?: string;
   /** Load these references too, locked until commit (as `loadReferences`), in the same statement. */
@@ -111,6 +113,11 @@ interface Begun {
   /** The locked user's verification, as last committed (null without `user`, or when the row does not exist). */
   verified: boolean | null;
   verifiedSeq: number | null;
+  /** The locked user's email and name (null without `user`, or when the row does not exist). */
+  email: string | null;
+  name: string | null;
+  /** Whether the session asked for in `session` lives (null without `session`). */
+  sessionLive: boolean | null;
   /** The references asked for in `references` that exist. */
   references: Map<string, StoredReference>;
 }

@@ -171,9 +171,14 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
       const lock = sql.raw(user?.lock === 'update' ? 'FOR UPDATE' : 'FOR KEY SHARE');
       // A locking read returns the row as last committed, even after waiting for it.
       const userJoin = user
-        ? sql` LEFT JOIN LATERAL (SELECT email_verified AS verified, verified_seq FROM users WHERE id = ${user.id} ${lock}) u ON true`
+        ? sql` LEFT JOIN LATERAL (SELECT email_verified AS verified, verified_seq, email, name FROM users WHERE id = ${user.id} ${lock}) u ON true`
         : sql``;
-      const userCols = user ? sql`, u.verified, u.verified_seq` : sql``;
+      const userCols = user ? sql`, u.verified, u.verified_seq, u.email, u.name` : sql``;
+      // The session's check rides along: a push costs no statement of its own for it.
+      const session = user && options.session;
+      const sessionCol = session
+        ? sql`, EXISTS (SELECT 1 FROM sessions s WHERE s.id = ${session.id} AND s.user_id = ${user.id} AND s.ended_at IS NULL AND s.expires_at > ${session.now}) AS session_live`
+        : sql``;
       // After the user's row (the select list runs once the join has locked it): a push holds
       // its user's row before the email buckets too, so the two cannot wait for each other.
       const emailLock = options.exclusiveEmail
@@ -185,9 +190,17 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
         ? sql`, (SELECT json_agg(r)::text FROM (SELECT * FROM "references" WHERE ${idIn(references.id, refIds)} ORDER BY id FOR UPDATE) r) AS refs`
         : sql``;
       const result = (await tx.execute(
-        sql`SELECT x.xid${userCols}${emailLock}${refsCol} FROM (SELECT pg_current_xact_id()::text AS xid) x${userJoin}`,
+        sql`SELECT x.xid${userCols}${sessionCol}${emailLock}${refsCol} FROM (SELECT pg_current_xact_id()::text AS xid) x${userJoin}`,
       )) as unknown as {
-        rows: { xid: string; verified?: boolean | null; verified_seq?: string | number | null; refs?: string | null }[];
+        rows: {
+          xid: string;
+          verified?: boolean | null;
+          verified_seq?: string | number | null;
+          email?: string | null;
+          name?: string | null;
+          session_live?: boolean | null;
+          refs?: string | null;
+        }[];
       };
       const row = result.rows[0]!;
       const refs = new Map<string, StoredReference>();
@@ -200,6 +213,9 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
         base: positionBase(Number(row.xid), xidOffset),
         verified: row.verified ?? null,
         verifiedSeq: row.verified_seq === null || row.verified_seq === undefined ? null : Number(row.verified_seq),
+        email: row.email ?? null,
+        name: row.name ?? null,
+        sessionLive: row.session_live ?? null,
         references: refs,
       };
     },
