@@ -9,7 +9,7 @@ import { io as connect } from 'socket.io-client';
 import { failRemaining, log, median, percentile, result, seedReferences, signup, startServer, type Result, type User } from './lib/common';
 import { firstRowProbe, launch, LIST, signInForm, staticServer, waitForServiceWorker } from './lib/browser';
 import { backgroundSyncFigure } from './background-sync-figure';
-import { bareSocketServer } from './server-figures';
+import { bareSocketServer, batchesFor, rawPglite, rawSelect, rawUpsert } from './server-figures';
 
 const WRITES = 200;
 const PROPAGATIONS = 100;
@@ -97,10 +97,50 @@ async function floorPage(context: BrowserContext, floorUrl: string): Promise<Pag
   return page;
 }
 
-type Floor = { sync(url: string): Promise<number>; openAll(): Promise<{ ms: number; rows: number }>; observe(userId: string, n: number): Promise<number[]> };
+type Floor = { sync(url: string): Promise<{ ms: number; fetchMs: number }>; openAll(): Promise<{ ms: number; rows: number }>; observe(userId: string, n: number): Promise<number[]> };
 
-async function floorSync(page: Page, dataPath: string): Promise<number> {
+async function floorSync(page: Page, dataPath: string): Promise<{ ms: number; fetchMs: number }> {
   return page.evaluate((p) => (window as unknown as { __floor: Floor }).__floor.sync(p), dataPath);
+}
+
+/**
+ * The floor of a first sync of 10,000 records, from the click on Sign in to
+ * the records stored: what no client could skip, each part measured bare in
+ * this run and added up. Sign-in: the login request alone (the password
+ * check is its cost). Server read: a raw SELECT of the same number of rows
+ * on the same engine (PGlite), outside the server. Network: the fetch and
+ * parse of the same bytes from a static server on loopback. Apply:
+ * synchronize() of them from memory, and the durable save. (The apply part
+ * alone was the floor before: it leaves out three of the four things a
+ * first sync must do.)
+ */
+async function firstSyncFloor(fp: Page, appUrl: string, user: User): Promise<{ ms: number; note: (ours: number) => string }> {
+  const signIns: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const t = performance.now();
+    const res = await fetch(`${appUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
+    if (res.status !== 200) throw new Error(`login ${res.status}`);
+    await res.arrayBuffer();
+    signIns.push(performance.now() - t);
+  }
+  const raw = await rawPglite();
+  let read: number;
+  try {
+    const reader = { ...user, id: `floor-${user.id}` };
+    await rawUpsert(raw, batchesFor(reader, 10_000), 1);
+    read = await rawSelect(raw, reader.id);
+  } finally {
+    await raw.close();
+  }
+  const { ms: apply, fetchMs: network } = await floorSync(fp, '/data-10k.json');
+  const signIn = median(signIns);
+  const total = signIn + read + network + apply;
+  const r = (n: number) => Math.round(n);
+  return {
+    ms: total,
+    note: (ours) =>
+      `floor ${r(total)} ms = sign-in ${r(signIn)} + server read ${r(read)} + network ${r(network)} + apply ${r(apply)}; against the apply part alone (the floor before) the ratio is ${(ours / apply).toFixed(2)}`,
+  };
 }
 
 /** One local create through the form, until its row is in the DOM: ms. */
@@ -260,8 +300,8 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
         log('client: initial sync of 10,000');
         const { page, ms } = await signInTimed(context, server.url, u10, 10_000, scripts);
         const fp = await floorPage(context, floor.url);
-        const syncFloor = await floorSync(fp, '/data-10k.json');
-        results.push(result('initial_sync_10k_ms', ms, 'ms', syncFloor, '<= 1000 and ratio <= 3', (v, r) => v <= 1_000 && r !== null && r <= 3));
+        const floor10k = await firstSyncFloor(fp, server.url, u10);
+        results.push(result('initial_sync_10k_ms', ms, 'ms', floor10k.ms, '<= 1000 and ratio <= 1.5', (v, r) => v <= 1_000 && r !== null && r <= 1.5, floor10k.note(ms)));
 
         log('client: cold starts offline');
         const colds: number[] = [];
@@ -295,7 +335,7 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
       }
     } catch (error) {
       failRemaining(results, error, [
-      ['initial_sync_10k_ms', 'ms', '<= 1000 and ratio <= 3'],
+      ['initial_sync_10k_ms', 'ms', '<= 1000 and ratio <= 1.5'],
       ['cold_start_10k_ms', 'ms', '<= 600 and ratio <= 1.5'],
       ['write_visible_p95_ms', 'ms', '<= 16'],
       ]);
@@ -308,7 +348,7 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
         log('client: initial sync of 50,000');
         const { page, ms } = await signInTimed(context, server.url, u50, 50_000);
         const fp = await floorPage(context, floor.url);
-        const floorMs = await floorSync(fp, '/data-50k.json');
+        const floorMs = (await floorSync(fp, '/data-50k.json')).ms;
         await fp.close();
         results.push(result('initial_sync_50k_records_per_s', 50_000 / (ms / 1000), 'records/s', 50_000 / (floorMs / 1000), '>= 20000', (v) => v >= 20_000));
         results.push(result('heap_50k_mb', await heapMb(page), 'MB', null, '<= 150', (v) => v <= 150));

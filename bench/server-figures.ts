@@ -22,7 +22,7 @@ const REPEATS = 3;
 
 const COLUMNS = ['id', 'user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at', 'created_at', 'updated_at', 'is_deleted', 'col_times', 'col_seqs', 'seq', 'created_seq'];
 
-function batchesFor(user: User, count: number): Record<string, unknown>[][] {
+export function batchesFor(user: User, count: number): Record<string, unknown>[][] {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < count; i += PUSH_BATCH) {
     batches.push(Array.from({ length: PUSH_BATCH }, (_, k) => newReference(user, `referee.${(i + k) % 89}@example.org`, i + k)));
@@ -47,7 +47,7 @@ async function concurrently<T>(batches: T[], clients: number, send: (batch: T, w
   return (batches.length * PUSH_BATCH) / ((performance.now() - started) / 1000);
 }
 
-interface RawDb {
+export interface RawDb {
   query(sql: string, params: unknown[], worker: number): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -59,7 +59,7 @@ async function MIGRATION(): Promise<string[]> {
   return journal.entries.flatMap((e) => fs.readFileSync(join(ROOT, `drizzle/${e.tag}.sql`), 'utf8').split('--> statement-breakpoint'));
 }
 
-async function rawPglite(): Promise<RawDb> {
+export async function rawPglite(): Promise<RawDb> {
   const dir = tempDir('pglite-floor');
   const db = new PGlite(dir);
   await db.waitReady;
@@ -94,7 +94,7 @@ async function rawPostgres(connections = PUSH_CLIENTS): Promise<RawDb> {
 }
 
 /** The floor: raw multi-row INSERT … ON CONFLICT of the same rows, same batching and concurrency. */
-async function rawUpsert(db: RawDb, batches: Record<string, unknown>[][], clients = PUSH_CLIENTS): Promise<number> {
+export async function rawUpsert(db: RawDb, batches: Record<string, unknown>[][], clients = PUSH_CLIENTS): Promise<number> {
   let seq = 1;
   return concurrently(batches, clients, async (batch, worker) => {
     const params: unknown[] = [];
@@ -111,7 +111,7 @@ async function rawUpsert(db: RawDb, batches: Record<string, unknown>[][], client
   });
 }
 
-async function rawSelect(db: RawDb, userId: string): Promise<number> {
+export async function rawSelect(db: RawDb, userId: string): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < REPEATS; i += 1) {
     const t = performance.now();
