@@ -1,9 +1,11 @@
 /**
  * npm run load: two server processes on one PostgreSQL (a fresh schema per
  * run) and Redis, driven by simulated clients (half candidates, half
- * referees) that sync like the real one: each action writes locally, then a
- * sync pulls from the cursor (all pages) and pushes the outbox in
- * WatermelonDB's shape; every real-time event asks for a sync. Clients are
+ * referees) that sync like the real one: each action writes locally, then
+ * pushes the outbox in WatermelonDB's shape (pulling from the cursor, all
+ * pages, only when the push reports a conflict); every real-time event that
+ * tells of something the client does not hold yet asks for a sync, which
+ * pulls, then pushes. Clients are
  * split across both processes, so events cross processes through Redis.
  *
  * It reports throughput and latency, then checks correctness: after the run
@@ -29,6 +31,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { createState, mergeWrite, type ColumnValue, type MergeState } from '../../src/shared/merge';
 import type { PullResponse, PushRequest, PushResponse } from '../../src/shared/protocol';
+import { DATA_COLUMNS } from '../../src/shared/schema';
 import { createRng } from '../../src/simulation/prng';
 import { codeIn } from '../test-support/mailbox';
 import { spawnServer, type ServerProcess } from '../test-support/process';
@@ -97,6 +100,8 @@ type Changes = PushRequest['changes'];
 type PullBody = PullResponse;
 type PushBody = PushResponse;
 
+/** What the real client compares to find an event's record already held (src/sync/realtime-apply.ts). */
+const COMPARED_ON_EVENTS = [...DATA_COLUMNS.references, 'updated_at'] as const;
 const REFERENCE_COLUMNS = ['user_id', 'referee_name', 'referee_email', 'message', 'status', 'response', 'responded_at'] as const;
 const USER_COLUMNS = ['email', 'name'] as const;
 
@@ -205,6 +210,8 @@ class Client {
   outbox: PendingWrite[] = [];
   private running: Promise<void> | null = null;
   private again = false;
+  /** The next round of the running sync pulls first. */
+  private pullNext = false;
   private counter = 0;
   disconnects = 0;
   /** Emails of the referees a candidate asks. */
@@ -280,12 +287,26 @@ class Client {
       figures.deliveryLatency.add(now - e.sentAt);
       expectations.delete(e);
     }
-    // As the real client: an event is a hint to sync.
-    void this.sync();
+    // As the real client (src/sync/realtime-apply.ts): an event is a hint to sync, unless it
+    // tells of what this device holds already (the echo of its own push, above all).
+    if (!this.holds(name, record)) void this.sync();
   }
 
-  /** Single flight: a sync asked for while one runs runs once more after it. */
-  sync(): Promise<void> {
+  private holds(name: string, record: Row): boolean {
+    const local = this.replica.references.get(record.id);
+    if (name === 'reference:deleted') return local === undefined;
+    if (!local || record.is_deleted === true) return false;
+    return COMPARED_ON_EVENTS.every((c) => (local[c] ?? null) === (record[c] ?? null));
+  }
+
+  /**
+   * Single flight: a sync asked for while one runs runs once more after it.
+   * As the real client: a sync for this device's own write only pushes
+   * ('push'), and pulls only when the push reports a conflict; any other
+   * sync pulls, then pushes.
+   */
+  sync(kind: 'full' | 'push' = 'full'): Promise<void> {
+    if (kind === 'full') this.pullNext = true;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -294,8 +315,10 @@ class Client {
       try {
         do {
           this.again = false;
-          await this.pull();
-          await this.push();
+          const pull = this.pullNext;
+          this.pullNext = false;
+          if (pull) await this.pull();
+          if ((await this.push()) > 0) await this.pull();
         } while (this.again);
       } finally {
         this.running = null;
@@ -336,8 +359,9 @@ class Client {
     }
   }
 
-  async push(): Promise<void> {
-    if (this.outbox.length === 0) return;
+  /** Pushes the outbox; the number of conflicts the server reported (a pull then brings the winners). */
+  async push(): Promise<number> {
+    if (this.outbox.length === 0) return 0;
     const batch = this.outbox;
     this.outbox = [];
     const changes: Changes = {};
@@ -355,14 +379,14 @@ class Client {
       error(`${this.label}: push failed: ${(err as Error).message}`);
       for (const e of expected) expectations.delete(e);
       this.outbox.unshift(...batch);
-      return;
+      return 0;
     }
     figures.pushLatency.add(performance.now() - sentAt);
     if (res.status !== 200) {
       error(`${this.label}: push answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       for (const e of expected) expectations.delete(e);
       this.outbox.unshift(...batch);
-      return;
+      return 0;
     }
     figures.pushes += 1;
     figures.pushedRecords += batch.length;
@@ -385,6 +409,7 @@ class Client {
       this.applyToModel(w);
     }
     for (const e of expected) e.acked = true;
+    return res.body.conflicts.length;
   }
 
   /** The other party of a reference write must hear of it. */
@@ -482,7 +507,7 @@ class Client {
       await new Promise((res) => setTimeout(res, THINK_MS * (0.5 + random())));
       if (performance.now() >= until) break;
       this.act();
-      await this.sync();
+      await this.sync('push');
     }
   }
 }
