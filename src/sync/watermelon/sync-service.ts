@@ -139,6 +139,13 @@ export function chunkChanges(changes: ChangeSet, size: number, maxBytes = PUSH_M
   return parts;
 }
 
+/**
+ * Follow-up pulls one run makes after pushes that lost. Each one's push can lose
+ * again only to writes made while the run was under way, so this bounds a user
+ * (or another device) writing without pause, not a normal run (one or two).
+ */
+const MAX_FOLLOW_UPS = 3;
+
 export interface SyncRunOptions {
   /**
    * false: push local changes without asking the server for changes first
@@ -213,8 +220,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const ctx = lossContext();
     // One query per table: a large offline backlog of new records is reported "server" record by record.
     const idsByTable = new Map<string, string[]>();
+    const seen = new Set<string>();
     for (const conflict of lost) {
-      if (!pushedThisRun.has(key(conflict.table, conflict.id))) continue;
+      const k = key(conflict.table, conflict.id);
+      // A record reported by several pushes of the run is checked once, against what it holds now.
+      if (!pushedThisRun.has(k) || seen.has(k)) continue;
+      seen.add(k);
       let ids = idsByTable.get(conflict.table);
       if (!ids) idsByTable.set(conflict.table, (ids = []));
       ids.push(conflict.id);
@@ -393,21 +404,34 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
         fullPull: first.fullPull,
       };
-      const lost = first.conflicts.filter((c) => c.winner === 'server');
-      if (lost.length) {
+      // Every push of the run counts: the follow-up pull's own push (a write made while the
+      // run was under way) can lose too, and then needs a pull of its own to show the winner.
+      const allLost: PushConflict[] = [];
+      let lost = first.conflicts.filter((c) => c.winner === 'server');
+      let fullDone = false;
+      for (let round = 0; lost.length > 0 && round < MAX_FOLLOW_UPS; round += 1) {
+        allLost.push(...lost);
         logger.debug('sync: push lost conflicts, pulling again', lost);
         const follow = await pullThrough(false);
-        total.pulled += follow.pulled;
-        total.pushed += follow.pushed;
+        const passes = [follow];
         const missing = lost.filter((c) => !follow.pulledIds.has(key(c.table, c.id)));
-        if (missing.length) {
-          // The winning write is older than our cursor: re-read everything once.
-          const full = await pullThrough(true);
-          total.pulled += full.pulled;
+        if (missing.length && !fullDone) {
+          // The winning write is older than our cursor: re-read everything, once a run.
+          fullDone = true;
+          passes.push(await pullThrough(true));
           total.fullPull = true;
         }
+        for (const pass of passes) {
+          total.pulled += pass.pulled;
+          total.pushed += pass.pushed;
+          total.conflicts.push(...pass.conflicts);
+          total.rejected += Object.values(pass.rejected).reduce((n, list) => n + list.length, 0);
+        }
+        lost = passes.flatMap((pass) => pass.conflicts).filter((c) => c.winner === 'server');
       }
-      await notePushLosses(lost);
+      // (After MAX_FOLLOW_UPS rounds a push that lost again is left to the next run's pull;
+      // its columns still hold our value then, so it is not logged as lost.)
+      await notePushLosses(allLost);
       await appendToConflictLog(store, lossesThisRun);
       await saveClockOffset();
       // What the server acknowledged is safe there even if this device cannot store it
