@@ -94,6 +94,41 @@ describe('losses from every push of a run, against the real server', () => {
     expect(await t.device.store.outbox()).toEqual([]);
   });
 
+  it('an edit that loses to a deletion made between the pull and the push is logged, with what Restore mine needs', async () => {
+    let before: (() => Promise<void>) | null = null;
+    const t = await twoRequests((base) => ({
+      pull: (since, limit) => base.pull(since, limit),
+      push: async (changes, lastPulledAt) => {
+        const run = before;
+        before = null;
+        if (run) await run();
+        return base.push(changes, lastPulledAt);
+      },
+    }));
+    await edit(t.device, t.a, 'A, edited on this device');
+    // The phone deletes A after this run's pull and before its push reaches the server.
+    before = async () => {
+      expect((await api.push(t.candidate, { references: { deleted: [t.a.id] } })).status).toBe(200);
+    };
+
+    await t.device.service.run();
+
+    expect(await t.device.database.get<Model>('references').query().fetch()).toHaveLength(1);
+    const log = await readConflictLog(t.device.store);
+    expect(log).toEqual([
+      expect.objectContaining({
+        id: t.a.id,
+        column: null,
+        mine: { message: 'A, edited on this device' },
+        winner: null,
+        source: 'push',
+        by: 'own-device',
+        label: 'Ada <ada@example.com>',
+        record: expect.objectContaining({ user_id: t.candidate.id, referee_name: 'Ada', referee_email: 'ada@example.com' }) as unknown,
+      }),
+    ]);
+  });
+
   it('a push split into parts: the losses of every part are logged', async () => {
     const t = await twoRequests();
     const parts: number[] = [];

@@ -24,7 +24,7 @@ import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
 import { isSyncedTable } from '../../shared/schema';
 import type { HybridClock } from '../hybrid-clock';
-import { appendToConflictLog, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
+import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
 import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from '../local-store';
 import { SyncError, SyncErrorCode } from '../errors';
 import { countChanges, pullAllPages } from '../pull-pages';
@@ -191,6 +191,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   // What this run pushed (table/id -> the columns it meant to change) and the losses it found.
   let pushedThisRun = new Map<string, { table: string; id: string; values: Record<string, unknown> }>();
   let lossesThisRun: ConflictEntry[] = [];
+  // Records this run pushed (and so marked synced) that a later pull of the run deleted, as they were.
+  let deletedAfterPush = new Map<string, Raw>();
   const lossContext = () => ({ at: wall(), self: deps.userId?.() ?? null });
 
   function notePushed(changes: SyncDatabaseChangeSet) {
@@ -209,8 +211,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (!set?.deleted.length || !isSyncedTable(table)) continue;
       const local = await database.get(table).query(Q.where('id', Q.oneOf(set.deleted))).fetch();
       for (const record of local) {
-        const loss = lossByPulledDeletion(table, record._raw as unknown as Raw, lossContext());
+        const raw = record._raw as unknown as Raw;
+        const loss = lossByPulledDeletion(table, raw, lossContext());
         if (loss) lossesThisRun.push(loss);
+        else if (pushedThisRun.has(key(table, record.id))) deletedAfterPush.set(key(table, record.id), { ...raw });
       }
     }
   }
@@ -234,7 +238,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const found = new Map((await database.get(table).query(Q.where('id', Q.oneOf(ids))).fetch()).map((r) => [r.id, r._raw as unknown as Raw]));
       for (const id of ids) {
         const pushed = pushedThisRun.get(key(table, id))!;
-        lossesThisRun.push(...lossesAfterPush(table, id, pushed.values, found.get(id) ?? null, ctx));
+        const now = found.get(id);
+        const before = deletedAfterPush.get(key(table, id));
+        if (!now && before) {
+          // Our push lost to a deletion (the server keeps a deleted record deleted), which the follow-up pull brought.
+          const loss = lossByDeletion(table, before, pushed.values, 'push', ctx);
+          if (loss) lossesThisRun.push(loss);
+        } else lossesThisRun.push(...lossesAfterPush(table, id, pushed.values, now ?? null, ctx));
       }
     }
   }
@@ -394,6 +404,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     async run(options: SyncRunOptions = {}) {
       pushedThisRun = new Map();
       lossesThisRun = [];
+      deletedAfterPush = new Map();
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
       const first = await pullThrough(recovery, options.pull === false);
       if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
