@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { APIRequestContext, Browser } from '@playwright/test';
 import { codeIn } from '../tools/test-support/mailbox';
+import { cleanAt } from './axe';
 import { itemWith, latestMail, newPerson, requestsForMe, signIn, syncStatus } from './helpers';
 
 /** The referee's own requests: more than the first page of a first sync (5,000 entries) holds. */
@@ -88,6 +89,7 @@ test('a referee whose request arrives in a later page of the first sync is taken
   await expect(itemWith(requestsForMe(page), candidate.name)).toBeVisible();
   await expect(page.getByText('A request for your answer arrived while your data downloaded')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await cleanAt(page, 'the inbox a late request moved the referee to');
   await expect(progress).toBeHidden({ timeout: 60_000 });
   await expect(syncStatus(page)).toHaveText('Synced', { timeout: 60_000 });
   await context.close();
