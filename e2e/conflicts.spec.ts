@@ -88,3 +88,64 @@ test('a deletion pulled over unsynced changes is shown as another person’s, wi
   await refereeContext.close();
   await candidateContext.close();
 });
+
+test('an edit lost to a deletion on another device: Restore mine asks again as a new request, shown everywhere', async ({ browser }) => {
+  const candidate = newPerson('Cleo Restorer');
+  const { context: laptop, page: laptopPage } = await onNewDevice(browser, candidate);
+  await requestReference(laptopPage, { name: 'Ada Gone', email: 'ada.gone@example.com' }, 'Original words');
+  await expect(syncStatus(laptopPage)).toHaveText('Synced');
+  const { context: phone, page: phonePage } = await onNewDevice(browser, candidate, { how: 'signIn' });
+  await expect(itemWith(myReferences(phonePage), 'Ada Gone')).toBeVisible({ timeout: 15_000 });
+
+  // The laptop edits offline; meanwhile the phone deletes the request, and that reaches the server first.
+  await laptop.setOffline(true);
+  await expect(syncStatus(laptopPage)).toHaveText('Offline - 0 unsynced');
+  const item = itemWith(myReferences(laptopPage), 'Ada Gone');
+  await item.getByRole('button', { name: 'Edit' }).click();
+  await item.getByRole('textbox', { name: 'Message' }).fill('Laptop words, written on a train');
+  await item.getByRole('button', { name: 'Save changes' }).click();
+  await expect(item).toContainText('Laptop words');
+  await itemWith(myReferences(phonePage), 'Ada Gone').getByRole('button', { name: 'Delete' }).click();
+  await expect(phonePage.getByRole('button', { name: 'Undo' })).toBeVisible();
+  await expect(syncStatus(phonePage)).toHaveText('Synced', { timeout: 15_000 });
+  await expect(itemWith(myReferences(phonePage), 'Ada Gone')).toHaveCount(0);
+
+  await laptop.setOffline(false);
+  await expect(itemWith(myReferences(laptopPage), 'Ada Gone')).toHaveCount(0, { timeout: 30_000 });
+  await expect(syncStatus(laptopPage)).toHaveText('Synced');
+
+  await laptopPage.goto('/conflicts');
+  const entry = laptopPage.getByRole('list', { name: 'Conflicts' }).getByRole('listitem').filter({ hasText: 'Ada Gone' });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('Deleted, with your unsynced changes');
+  await expect(entry).toContainText('Laptop words, written on a train');
+  await expect(entry).toContainText('another device of yours');
+  const restore = entry.getByRole('button', { name: 'Restore mine' });
+  // What it will do, read with the button.
+  await expect(restore).toHaveAccessibleDescription(/asks Ada Gone again with your changes, as a new request/);
+  await cleanAt(laptopPage, 'the conflicts view with a deletion to restore');
+
+  // By keyboard: the note saying what Restore did takes the focus.
+  await restore.focus();
+  await laptopPage.keyboard.press('Enter');
+  await expect(entry).toContainText('as a new request with your changes');
+  await expect(restore).toHaveCount(0);
+  await expect(entry.locator('.reference__note')).toBeFocused();
+  await expect(syncStatus(laptopPage)).toHaveText('Synced', { timeout: 30_000 });
+
+  // The new request, on both devices, with the laptop's words.
+  const onPhone = itemWith(myReferences(phonePage), 'Ada Gone');
+  await expect(onPhone).toHaveCount(1, { timeout: 15_000 });
+  await expect(onPhone).toContainText('Laptop words, written on a train');
+  await expect(onPhone).toContainText('pending');
+  await laptopPage.reload();
+  await expect(entry).toContainText('as a new request with your changes');
+  await cleanAt(laptopPage, 'the conflicts view after restoring a deletion');
+  await entry.getByRole('link', { name: 'Open the new request' }).click();
+  await expect(laptopPage).toHaveURL(/\/references\/[^/]+$/);
+  await expect(laptopPage.getByRole('main')).toContainText('Laptop words, written on a train');
+  await laptopPage.goto('/references');
+  await expect(itemWith(myReferences(laptopPage), 'Ada Gone')).toHaveCount(1);
+  await laptop.close();
+  await phone.close();
+});

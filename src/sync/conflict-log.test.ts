@@ -3,12 +3,14 @@ import { META_CONFLICT_LOG } from './local-store';
 import {
   appendToConflictLog,
   CONFLICT_LOG_LIMIT,
+  lossByDeletion,
   lossByPulledDeletion,
   lossesAfterPush,
   markRestored,
   parseLog,
   pushedColumns,
   readConflictLog,
+  requestToRestore,
   winningWriter,
   type ConflictEntry,
 } from './conflict-log';
@@ -56,6 +58,30 @@ describe('losses', () => {
     expect(entry).toMatchObject({ column: null, mine: { message: 'Unsent' }, winner: null, source: 'pull', by: 'other-user', label: 'Ada <ada@example.com>' });
     expect(lossByPulledDeletion('references', { ...ref, _status: 'synced', _changed: '' }, ctx)).toBeNull();
   });
+  it('a deletion keeps the rest of the record as this device held it, without repeating what was lost', () => {
+    const entry = lossByDeletion('references', { ...ref, message: 'Unsent', _status: 'synced', _changed: '' }, { message: 'Unsent' }, 'push', ctx);
+    expect(entry).toMatchObject({ column: null, mine: { message: 'Unsent' }, source: 'push', by: 'own-device' });
+    expect(entry!.record).toEqual({ user_id: 'cand', referee_name: 'Ada', referee_email: 'ada@example.com', status: 'pending', response: null });
+  });
+});
+
+describe('Restore mine for a deletion', () => {
+  const deletedUnder = (local: Record<string, unknown>, self: string) =>
+    lossByPulledDeletion('references', { ...ref, ...local, _status: 'updated', _changed: Object.keys(local).join(',') }, { at: 7, self })!;
+
+  it('the candidate asks again: the same referee, with their message', () => {
+    expect(requestToRestore(deletedUnder({ message: 'Edited offline' }, 'cand'), 'cand')).toEqual({ refereeName: 'Ada', refereeEmail: 'ada@example.com', message: 'Edited offline' });
+    // Their edit of the name and email is what comes back.
+    expect(requestToRestore(deletedUnder({ referee_email: 'ada@new.example.com', referee_name: 'Ada L' }, 'cand'), 'cand')).toEqual({ refereeName: 'Ada L', refereeEmail: 'ada@new.example.com', message: 'Hi' });
+  });
+  it('nothing to ask again: a referee’s answer, an entry restored already, an entry of the older format without the record', () => {
+    expect(requestToRestore(deletedUnder({ response: 'Great', status: 'completed' }, 'referee'), 'referee')).toBeNull();
+    expect(requestToRestore({ ...deletedUnder({ message: 'x' }, 'cand'), restoredAt: 9 }, 'cand')).toBeNull();
+    const { record: _record, ...older } = deletedUnder({ message: 'x' }, 'cand');
+    expect(requestToRestore(older, 'cand')).toBeNull();
+    // A lost column edit is restored in place, not as a new request.
+    expect(requestToRestore({ ...deletedUnder({ message: 'x' }, 'cand'), column: 'message' }, 'cand')).toBeNull();
+  });
 });
 
 describe('the log', () => {
@@ -87,5 +113,6 @@ describe('the log', () => {
     expect(await markRestored(store, 'k2', 99)).toMatchObject({ key: 'k2', restoredAt: 99 });
     expect((await readConflictLog(store)).map((e) => e.restoredAt)).toEqual([undefined, 99]);
     expect(await markRestored(store, 'nope', 1)).toBeNull();
+    expect(await markRestored(store, 'k1', 100, { table: 'references', id: 'new' })).toMatchObject({ restoredAt: 100, restoredAs: { table: 'references', id: 'new' } });
   });
 });

@@ -35,8 +35,15 @@ export interface ConflictEntry {
   by: 'own-device' | 'other-user' | 'unknown';
   /** The record as the user knows it, e.g. "Ada Lovelace <ada@example.com>". */
   label: string;
+  /**
+   * For a deletion: the record's other data columns as this device last held
+   * them, so `Restore mine` can ask again with the same name, email and message.
+   */
+  record?: Record<string, unknown>;
   /** Set once `Restore mine` re-applied our value. */
   restoredAt?: number;
+  /** What `Restore mine` wrote, when it is not the entry's own record (a deletion restored as a new request). */
+  restoredAs?: { table: string; id: string };
 }
 
 /** What a pushed raw meant to change: the data columns `_changed` names, or all of them for a new record. */
@@ -109,7 +116,21 @@ export function lossByPulledDeletion(table: string, local: Raw, ctx: LossContext
   if (local._status === 'synced' || local._status === 'deleted') return null;
   const mine = pushedColumns(table, local);
   if (!mine) return null;
+  return lossByDeletion(table, local, mine, 'pull', ctx);
+}
+
+/**
+ * Our changes `mine` to `local` (the record as this device last held it), lost
+ * because the record was deleted: found by a pull (deleted over unsynced
+ * changes) or after a push (the server reported that ours lost, and the
+ * follow-up pull brought the deletion).
+ */
+export function lossByDeletion(table: string, local: Raw, mine: Record<string, unknown>, source: ConflictEntry['source'], ctx: LossContext): ConflictEntry | null {
+  if (!isSyncedTable(table)) return null;
   const id = String(local.id);
+  const data: readonly string[] = DATA_COLUMNS[table];
+  // The rest of the record, without what `mine` holds already (a reference's text can be long).
+  const record = Object.fromEntries(data.filter((c) => c in local && !(c in mine)).map((c) => [c, local[c]]));
   return {
     key: `${ctx.at}:${table}:${id}:deleted`,
     table,
@@ -118,10 +139,27 @@ export function lossByPulledDeletion(table: string, local: Raw, ctx: LossContext
     mine,
     winner: null,
     at: ctx.at,
-    source: 'pull',
+    source,
     by: winningWriter(table, null, local, ctx.self),
     label: labelOf(table, local),
+    record,
   };
+}
+
+/**
+ * What `Restore mine` asks again for a deletion: on the server a deletion is
+ * final (CONTRACT §3), so a request deleted under our changes comes back as a
+ * new request with the same referee and our message, as Undo does. Only its
+ * candidate can ask; a referee's answer to a deleted request has nothing to
+ * answer any more (null).
+ */
+export function requestToRestore(entry: ConflictEntry, self: string): { refereeName: string; refereeEmail: string; message: string } | null {
+  if (entry.table !== 'references' || entry.column !== null || entry.restoredAt !== undefined) return null;
+  const values = { ...(entry.record ?? {}), ...(entry.mine as Record<string, unknown>) };
+  if (values.user_id !== self) return null;
+  const { referee_name: refereeName, referee_email: refereeEmail, message } = values;
+  if (typeof refereeName !== 'string' || typeof refereeEmail !== 'string' || !refereeName || !refereeEmail) return null;
+  return { refereeName, refereeEmail, message: typeof message === 'string' ? message : '' };
 }
 
 function isEntry(value: unknown): value is ConflictEntry {
@@ -152,11 +190,17 @@ export async function appendToConflictLog(store: Pick<LocalStore, 'getMeta' | 's
   await store.setMeta(META_CONFLICT_LOG, JSON.stringify(log.slice(-CONFLICT_LOG_LIMIT)));
 }
 
-export async function markRestored(store: Pick<LocalStore, 'getMeta' | 'setMeta'>, key: string, at: number): Promise<ConflictEntry | null> {
+export async function markRestored(
+  store: Pick<LocalStore, 'getMeta' | 'setMeta'>,
+  key: string,
+  at: number,
+  as?: ConflictEntry['restoredAs'],
+): Promise<ConflictEntry | null> {
   const log = await readConflictLog(store);
   const entry = log.find((e) => e.key === key);
   if (!entry) return null;
   entry.restoredAt = at;
+  if (as) entry.restoredAs = as;
   await store.setMeta(META_CONFLICT_LOG, JSON.stringify(log));
   return entry;
 }

@@ -55,7 +55,11 @@ export interface AppClient {
   decline(id: string): Promise<void>;
   /** Asks for a reminder to the referee (mailed by the server once this syncs, 24 h after the last). */
   remind(id: string): Promise<void>;
-  /** `Restore mine`: writes this device's losing value of a conflict-log entry (by its key) again, as a new write. */
+  /**
+   * `Restore mine`: writes this device's losing value of a conflict-log entry (by its key) again, as a new write.
+   * For a request deleted under the candidate's changes, a new request with the same referee and their
+   * message (a deletion is final on the server); the entry then names it (`restoredAs`).
+   */
   restoreConflict(key: string): Promise<void>;
   /** Drop a local change the server rejected and take the server's version back. */
   discardLocalChange(table: 'users' | 'references', id: string): Promise<void>;

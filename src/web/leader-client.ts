@@ -13,7 +13,7 @@ import type { Fetch } from '../sync/http-port';
 import { createHttpTransport } from '../sync/http-transport';
 import { isSyncedTable } from '../shared/schema';
 import { ValidationError } from '../sync/actions';
-import { markRestored, readConflictLog } from '../sync/conflict-log';
+import { markRestored, readConflictLog, requestToRestore } from '../sync/conflict-log';
 import type { NetworkStatusCore } from '../sync/network-status';
 import type { Logger, Persistence, Realtime, Timers, Transport, WallClock } from '../sync/ports';
 import type { AppLifecycle } from '../sync/scheduler';
@@ -173,10 +173,18 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
     remind: (id) => actions.remind(id),
     async restoreConflict(key) {
       const entry = (await readConflictLog(client.store)).find((e) => e.key === key);
-      if (!entry || entry.column === null || !isSyncedTable(entry.table)) throw new ValidationError('conflict', 'There is nothing to restore for this conflict.');
+      if (!entry || !isSyncedTable(entry.table)) throw new ValidationError('conflict', 'There is nothing to restore for this conflict.');
       if (entry.restoredAt !== undefined) return; // a repeat (a follower resending) is done already
-      await actions.restoreValue(entry.table, entry.id, entry.column, entry.mine as string | number | boolean | null);
-      await markRestored(client.store, key, wall());
+      if (entry.column === null) {
+        // Deleted under our changes: a deletion is final on the server, so we ask again (as Undo does).
+        const input = requestToRestore(entry, current.user.id);
+        if (!input) throw new ValidationError('conflict', 'This was deleted, and only its candidate can ask for it again.');
+        const id = await actions.requestReference(input);
+        await markRestored(client.store, key, wall(), { table: 'references', id });
+      } else {
+        await actions.restoreValue(entry.table, entry.id, entry.column, entry.mine as string | number | boolean | null);
+        await markRestored(client.store, key, wall());
+      }
       await client.persistence.saveNow();
     },
     discardLocalChange: (table, id) => client.discardLocalChange(table, id),

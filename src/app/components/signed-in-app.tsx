@@ -10,11 +10,13 @@ import { DraftsContext } from '../hooks/use-draft';
 import { useLocation, useRoute } from '../hooks/use-router';
 import { UndoContext } from '../hooks/use-undo';
 import type { SessionStore } from '../session-store';
+import { createLandingWatch, type LandingWatch } from '../late-landing';
 import { keepSyncHistory } from '../sync-history';
 import { createUndoStore } from '../undo-store';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
 import { DeviceNotices } from './device-notices';
 import { VerifyEmailNotice } from './verify-email';
+import { LateLanding } from './late-landing';
 import { FailedNotice, InitialSyncProgress, OfflineBanner } from './sync-notices';
 import { TopBar } from './top-bar';
 import { UndoNotice } from './undo-notice';
@@ -37,6 +39,7 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
   const drafts = useMemo(() => createDrafts(browserStorage(), client.session.user.id), [client.session.user.id]);
   const undo = useMemo(() => createUndoStore(), []);
   const counts = useMemo(() => createSharedCounts(client), [client]);
+  const landing = useMemo(() => createLandingWatch(), []);
   useEffect(() => () => undo.dismiss(), [undo]);
   // After the first sign-in on this device: ask the browser not to evict the offline data.
   useEffect(() => void askPersistenceOnce().catch(() => null), []);
@@ -53,7 +56,8 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
             <InitialSyncProgress client={client} />
             <AuthExpiredPrompt client={client} sessions={sessions} />
             <VerifyEmailNotice client={client} sessions={sessions} />
-            <CurrentView client={client} />
+            <LateLanding client={client} watch={landing} />
+            <CurrentView client={client} landing={landing} />
           </main>
           <Toast>
             <UndoNotice client={client} />
@@ -64,7 +68,7 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
   );
 }
 
-function CurrentView({ client }: { client: AppClient }) {
+function CurrentView({ client, landing }: { client: AppClient; landing: LandingWatch }) {
   const route = useRoute();
   const { pathname, hash } = useLocation();
   useFocusOnNavigation(pathname);
@@ -79,7 +83,7 @@ function CurrentView({ client }: { client: AppClient }) {
   }, [hash, pathname]);
   switch (route.name) {
     case 'home':
-      return <Landing client={client} />;
+      return <Landing client={client} watch={landing} />;
     case 'references':
       return <ReferencesView client={client} />;
     case 'inbox':

@@ -24,7 +24,7 @@ import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
 import { isSyncedTable } from '../../shared/schema';
 import type { HybridClock } from '../hybrid-clock';
-import { appendToConflictLog, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
+import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
 import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from '../local-store';
 import { SyncError, SyncErrorCode } from '../errors';
 import { countChanges, pullAllPages } from '../pull-pages';
@@ -139,6 +139,13 @@ export function chunkChanges(changes: ChangeSet, size: number, maxBytes = PUSH_M
   return parts;
 }
 
+/**
+ * Follow-up pulls one run makes after pushes that lost. Each one's push can lose
+ * again only to writes made while the run was under way, so this bounds a user
+ * (or another device) writing without pause, not a normal run (one or two).
+ */
+const MAX_FOLLOW_UPS = 3;
+
 export interface SyncRunOptions {
   /**
    * false: push local changes without asking the server for changes first
@@ -184,6 +191,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   // What this run pushed (table/id -> the columns it meant to change) and the losses it found.
   let pushedThisRun = new Map<string, { table: string; id: string; values: Record<string, unknown> }>();
   let lossesThisRun: ConflictEntry[] = [];
+  // Records this run pushed (and so marked synced) that a later pull of the run deleted, as they were.
+  let deletedAfterPush = new Map<string, Raw>();
   const lossContext = () => ({ at: wall(), self: deps.userId?.() ?? null });
 
   function notePushed(changes: SyncDatabaseChangeSet) {
@@ -202,8 +211,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (!set?.deleted.length || !isSyncedTable(table)) continue;
       const local = await database.get(table).query(Q.where('id', Q.oneOf(set.deleted))).fetch();
       for (const record of local) {
-        const loss = lossByPulledDeletion(table, record._raw as unknown as Raw, lossContext());
+        const raw = record._raw as unknown as Raw;
+        const loss = lossByPulledDeletion(table, raw, lossContext());
         if (loss) lossesThisRun.push(loss);
+        else if (pushedThisRun.has(key(table, record.id))) deletedAfterPush.set(key(table, record.id), { ...raw });
       }
     }
   }
@@ -213,8 +224,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const ctx = lossContext();
     // One query per table: a large offline backlog of new records is reported "server" record by record.
     const idsByTable = new Map<string, string[]>();
+    const seen = new Set<string>();
     for (const conflict of lost) {
-      if (!pushedThisRun.has(key(conflict.table, conflict.id))) continue;
+      const k = key(conflict.table, conflict.id);
+      // A record reported by several pushes of the run is checked once, against what it holds now.
+      if (!pushedThisRun.has(k) || seen.has(k)) continue;
+      seen.add(k);
       let ids = idsByTable.get(conflict.table);
       if (!ids) idsByTable.set(conflict.table, (ids = []));
       ids.push(conflict.id);
@@ -223,7 +238,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const found = new Map((await database.get(table).query(Q.where('id', Q.oneOf(ids))).fetch()).map((r) => [r.id, r._raw as unknown as Raw]));
       for (const id of ids) {
         const pushed = pushedThisRun.get(key(table, id))!;
-        lossesThisRun.push(...lossesAfterPush(table, id, pushed.values, found.get(id) ?? null, ctx));
+        const now = found.get(id);
+        const before = deletedAfterPush.get(key(table, id));
+        if (!now && before) {
+          // Our push lost to a deletion (the server keeps a deleted record deleted), which the follow-up pull brought.
+          const loss = lossByDeletion(table, before, pushed.values, 'push', ctx);
+          if (loss) lossesThisRun.push(loss);
+        } else lossesThisRun.push(...lossesAfterPush(table, id, pushed.values, now ?? null, ctx));
       }
     }
   }
@@ -383,6 +404,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     async run(options: SyncRunOptions = {}) {
       pushedThisRun = new Map();
       lossesThisRun = [];
+      deletedAfterPush = new Map();
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
       const first = await pullThrough(recovery, options.pull === false);
       if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
@@ -393,21 +415,34 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
         fullPull: first.fullPull,
       };
-      const lost = first.conflicts.filter((c) => c.winner === 'server');
-      if (lost.length) {
+      // Every push of the run counts: the follow-up pull's own push (a write made while the
+      // run was under way) can lose too, and then needs a pull of its own to show the winner.
+      const allLost: PushConflict[] = [];
+      let lost = first.conflicts.filter((c) => c.winner === 'server');
+      let fullDone = false;
+      for (let round = 0; lost.length > 0 && round < MAX_FOLLOW_UPS; round += 1) {
+        allLost.push(...lost);
         logger.debug('sync: push lost conflicts, pulling again', lost);
         const follow = await pullThrough(false);
-        total.pulled += follow.pulled;
-        total.pushed += follow.pushed;
+        const passes = [follow];
         const missing = lost.filter((c) => !follow.pulledIds.has(key(c.table, c.id)));
-        if (missing.length) {
-          // The winning write is older than our cursor: re-read everything once.
-          const full = await pullThrough(true);
-          total.pulled += full.pulled;
+        if (missing.length && !fullDone) {
+          // The winning write is older than our cursor: re-read everything, once a run.
+          fullDone = true;
+          passes.push(await pullThrough(true));
           total.fullPull = true;
         }
+        for (const pass of passes) {
+          total.pulled += pass.pulled;
+          total.pushed += pass.pushed;
+          total.conflicts.push(...pass.conflicts);
+          total.rejected += Object.values(pass.rejected).reduce((n, list) => n + list.length, 0);
+        }
+        lost = passes.flatMap((pass) => pass.conflicts).filter((c) => c.winner === 'server');
       }
-      await notePushLosses(lost);
+      // (After MAX_FOLLOW_UPS rounds a push that lost again is left to the next run's pull;
+      // its columns still hold our value then, so it is not logged as lost.)
+      await notePushLosses(allLost);
       await appendToConflictLog(store, lossesThisRun);
       await saveClockOffset();
       // What the server acknowledged is safe there even if this device cannot store it

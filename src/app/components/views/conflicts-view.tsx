@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { AppClient } from '../../../web/app-client';
-import type { ConflictEntry } from '../../../sync/conflict-log';
+import { requestToRestore, type ConflictEntry } from '../../../sync/conflict-log';
 import { columnName, observeConflicts, valueText } from '../../conflict-records';
 import { formatAgo, formatDateTime } from '../../dates';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -41,14 +41,28 @@ export function ConflictsView({ client }: { client: AppClient }) {
 function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEntry }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Restore mine is gone once it worked: the note saying what it did takes the focus.
+  const [restoring, setRestoring] = useState(false);
+  const note = useRef<HTMLParagraphElement>(null);
+  const explainId = useId();
   const now = Date.now();
   const what = entry.column === null ? 'Deleted, with your unsynced changes' : columnName(entry.column);
   const record = entry.table === 'references' ? <Link to={referencePath(entry.id)}>{entry.label}</Link> : entry.label;
+  // A deletion is final on the server: only a request of ours can come back, as a new one.
+  const askAgain = entry.column === null ? requestToRestore(entry, client.session.user.id) : null;
+  const restorable = entry.column !== null || askAgain !== null;
+  useEffect(() => {
+    if (restoring && entry.restoredAt !== undefined) {
+      note.current?.focus();
+      setRestoring(false);
+    }
+  }, [restoring, entry.restoredAt]);
   async function restore() {
     setBusy(true);
     setError(null);
     try {
       await client.restoreConflict(entry.key);
+      setRestoring(true);
     } catch (failure) {
       setError(describeError(failure));
     } finally {
@@ -88,17 +102,42 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
         {formatAgo(entry.at, now)}, found {entry.source === 'push' ? 'when this device sent it' : 'when this device received the change'}; the newer
         write came from {BY[entry.by]}.
       </p>
-      {entry.column !== null ? (
-        <div className="reference__actions">
-          {entry.restoredAt !== undefined ? (
-            <p className="reference__note">Restored {formatAgo(entry.restoredAt, now)}.</p>
-          ) : (
-            <button type="button" className="button button--small" disabled={busy} onClick={() => void restore()}>
+      <div className="reference__actions">
+        {entry.restoredAt !== undefined ? (
+          <p className="reference__note" ref={note} tabIndex={-1}>
+            {entry.restoredAs ? (
+              <>
+                Asked again {formatAgo(entry.restoredAt, now)}, as a new request with your changes. <Link to={referencePath(entry.restoredAs.id)}>Open the new request</Link>
+              </>
+            ) : (
+              <>Restored {formatAgo(entry.restoredAt, now)}.</>
+            )}
+          </p>
+        ) : restorable ? (
+          <>
+            {askAgain ? (
+              <p className="reference__note" id={explainId}>
+                A deletion is final, so Restore mine asks {askAgain.refereeName} again with your changes, as a new request.
+              </p>
+            ) : null}
+            <button
+              type="button"
+              className="button button--small"
+              disabled={busy}
+              aria-describedby={askAgain ? explainId : undefined}
+              onClick={() => void restore()}
+            >
               Restore mine
             </button>
-          )}
-        </div>
-      ) : null}
+          </>
+        ) : (
+          <p className="reference__note">
+            {entry.by === 'other-user'
+              ? 'The request was deleted by the person who asked, so there is nothing left to answer. Your words are kept above.'
+              : 'Your changes are kept above; to ask again, use the request form.'}
+          </p>
+        )}
+      </div>
       {error ? (
         <p className="form-error" role="alert">
           {error}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AppClient } from '../../../web/app-client';
+import type { LandingWatch } from '../../late-landing';
 import { useObservable } from '../../hooks/use-observable';
 import { useRouter } from '../../hooks/use-router';
 import { useSyncState } from '../../hooks/use-sync-state';
@@ -24,9 +25,11 @@ export function landingPath(inbox: { waiting: boolean; any: boolean }, hasOwn: b
  * `/`: chooses the view, once the device knows the account. On a new device
  * that is after the first page of its first pull (the user's own row arrives
  * with it), so a referee signing in on a new phone still lands on the inbox. Offline, or if
- * no sync starts soon, it chooses from what the device holds.
+ * no sync starts soon, it chooses from what the device holds. A choice of
+ * `/references` made during a first sync is watched (`watch`, late-landing.ts):
+ * a waiting request in a later page still takes an idle user to the inbox.
  */
-export function Landing({ client }: { client: AppClient }) {
+export function Landing({ client, watch }: { client: AppClient; watch?: LandingWatch }) {
   const router = useRouter();
   const { database, session } = client;
   const sync = useSyncState(client);
@@ -47,12 +50,16 @@ export function Landing({ client }: { client: AppClient }) {
   const offline = typeof navigator !== 'undefined' && !navigator.onLine;
   // During a first sync, as soon as its first page is stored (the user's own row comes with
   // it): the lists show rows as pages arrive, so waiting for the whole account would only
-  // keep the user on this message. From the data so far; a later page cannot move them.
+  // keep the user on this message. From the data so far; LateLanding looks at the later pages.
   const known = pulled === true || (!downloading && (offline || waited || sync.lastError !== null));
   const path = known && inbox ? landingPath(inbox, hasOwn) : null;
   useEffect(() => {
-    if (path) router.navigate(path, { replace: true });
-  }, [path, router]);
+    if (!path) return;
+    watch?.landed(path, downloading);
+    router.navigate(path, { replace: true });
+    // `downloading` as it was when the choice was made; a later change must not choose again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, router, watch]);
   return (
     <div className="view">
       <p className="loading">Opening your references…</p>
