@@ -60,9 +60,15 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     const page = await pullPage(deps.store, viewer, query.since, query.limit, deps.cursors);
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     if (page.more && page.remaining !== null) void reply.header(REMAINING_HEADER, String(page.remaining));
-    // Written out as it is serialized (compressed on the way when the client accepts it):
-    // a page is megabytes, and as one string it would be held twice.
-    return reply.type('application/json; charset=utf-8').send(Readable.from(page.text(), { objectMode: false }));
+    void reply.type('application/json; charset=utf-8');
+    // A page of one piece (most pulls: a few changes) goes out as one string with its length,
+    // in one write. A longer one is written out as it is serialized (compressed on the way when
+    // the client accepts it): a page is megabytes, and as one string it would be held twice.
+    const pieces = page.text();
+    const first = pieces.next();
+    const second = first.done ? first : pieces.next();
+    if (second.done) return reply.send(first.done ? '' : first.value);
+    return reply.send(Readable.from(continued([first.value, second.value], pieces), { objectMode: false }));
   });
 
   // The answer is small (conflicts and rejections): compressing it costs more than it saves.
@@ -94,4 +100,10 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     return response;
   });
+}
+
+/** The pieces already taken from `rest`, then the rest of it. */
+function* continued(taken: string[], rest: Iterator<string>): Generator<string> {
+  yield* taken;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }

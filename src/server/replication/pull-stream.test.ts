@@ -31,7 +31,9 @@ describe.each(BACKENDS)('pull pages stream (%s)', (backend) => {
     server = await startServer(backend);
     api = new TestClient(server);
     cand = await api.signup('Stream');
-    const refs = Array.from({ length: 40 }, (_, i) => newReference(cand, `r${i}@example.com`, { message: `line one\nline [two], "three" ${i}` }));
+    // About 80 KB: more than the one piece (64 KB) a page is sent whole in.
+    const padding = ' and more'.repeat(200);
+    const refs = Array.from({ length: 40 }, (_, i) => newReference(cand, `r${i}@example.com`, { message: `line one\nline [two], "three" ${i}${padding}` }));
     expect((await api.push(cand, { references: { created: refs } })).status).toBe(200);
   });
   afterAll(() => server.close());
@@ -50,6 +52,21 @@ describe.each(BACKENDS)('pull pages stream (%s)', (backend) => {
       for (let i = 0; i < text.length; i += step) parser.write(text.slice(i, i + step));
       expect(parser.end()).toEqual(whole);
     }
+  });
+
+  it('of one piece (a few changes) go out whole, with their length, and parse the same', async () => {
+    const few = await api.signup('Few Changes');
+    const refs = [newReference(few, 'one@example.com'), newReference(few, 'two@example.com')];
+    expect((await api.push(few, { references: { created: refs } })).status).toBe(200);
+    const plain = await getRaw(`${server.url}/api/sync/pull?since=0`, { authorization: `Bearer ${few.token}` });
+    expect(plain.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+    const text = plain.body.toString('utf8');
+    const whole = JSON.parse(text) as { changes: { references: { created: { id: string }[] } } };
+    expect(whole.changes.references.created.map((r) => r.id).sort()).toEqual(refs.map((r) => r.id).sort());
+    const parser = createPageParser();
+    for (let i = 0; i < text.length; i += 7) parser.write(text.slice(i, i + 7));
+    expect(parser.end()).toEqual(whole);
   });
 
   it('carry each record exactly as the live events do (the database writes one, wire-rows.ts the other)', async () => {
