@@ -18,7 +18,7 @@ export const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 /** Shorter keys can be brute-forced offline from one token (RFC 7518 §3.2: at least 256 bits for HS256). */
 const MIN_SECRET_BYTES = 32;
 
-interface TokenClaims {
+export interface TokenClaims {
   userId: string;
   sessionId: string;
 }

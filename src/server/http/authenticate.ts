@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ERROR_CODES } from '../../shared/protocol';
 import type { SessionService } from '../auth/sessions';
+import type { TokenClaims, TokenService } from '../auth/tokens';
 import type { Viewer } from '../store/types';
 import { HttpError } from './errors';
 
@@ -15,6 +16,17 @@ export async function requireViewer(request: FastifyRequest, sessions: SessionSe
   const viewer = await sessions.viewerFor(bearerToken(request));
   if (!viewer) throw unauthorized();
   return viewer;
+}
+
+/**
+ * The claims of a well-signed, unexpired token, or a 401. Whether its session
+ * still lives is for the caller's own statement to check (a push, a pull).
+ */
+export async function verifiedClaims(request: FastifyRequest, tokens: TokenService): Promise<TokenClaims> {
+  const token = bearerToken(request);
+  const claims = token ? await tokens.verify(token) : null;
+  if (!claims) throw unauthorized();
+  return claims;
 }
 
 export function unauthorized(): HttpError {

@@ -21,7 +21,7 @@ import type { CursorCodec } from '../replication/cursor-codec';
 import { pullPage } from '../replication/pull';
 import { SessionNotLiveError, applyPush } from '../replication/push';
 import { countPushEntries } from '../replication/push-entries';
-import { bearerToken, requireViewer, unauthorized } from './authenticate';
+import { bearerToken, unauthorized, verifiedClaims } from './authenticate';
 import { HttpError } from './errors';
 import { parseOr400 } from './parse';
 
@@ -55,9 +55,12 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const config = { rateLimit: { max: deps.rateLimit, timeWindow: '1 minute', keyGenerator } };
 
   app.get('/api/sync/pull', { config }, async (request, reply) => {
-    const viewer = await requireViewer(request, deps.sessions);
+    // The signature here; whether the session lives, in the page's own statement.
+    const claims = await verifiedClaims(request, deps.tokens);
     const query = parseOr400(PullQuerySchema, request.query);
-    const page = await pullPage(deps.store, viewer, query.since, query.limit, deps.cursors);
+    const session = { userId: claims.userId, sessionId: claims.sessionId, now: deps.clock() };
+    const page = await pullPage(deps.store, session, query.since, query.limit, deps.cursors);
+    if (!page) throw unauthorized();
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     if (page.more && page.remaining !== null) void reply.header(REMAINING_HEADER, String(page.remaining));
     void reply.type('application/json; charset=utf-8');
@@ -74,9 +77,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   // The answer is small (conflicts and rejections): compressing it costs more than it saves.
   app.post('/api/sync/push', { config, compress: false }, async (request, reply) => {
     // The signature here; whether the session lives, inside the push's own transaction.
-    const token = bearerToken(request);
-    const claims = token ? await deps.tokens.verify(token) : null;
-    if (!claims) throw unauthorized();
+    const claims = await verifiedClaims(request, deps.tokens);
     // Counted before any schema runs: a body of a million malformed items is refused in one pass.
     const entries = countPushEntries(request.body);
     if (entries !== null && entries > PUSH_ENTRIES_MAX) {

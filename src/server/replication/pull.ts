@@ -4,7 +4,7 @@
  * Each record sits on a line of its own, so a client can parse a page row by
  * row as it arrives (src/sync/page-parser.ts); it is JSON all the same.
  */
-import type { PullSnapshot, PullViewer, Store } from '../store/types';
+import type { PullSession, PullSnapshot, Store } from '../store/types';
 import type { CursorCodec } from './cursor-codec';
 
 interface PullPage {
@@ -22,8 +22,10 @@ const TABLES: Tables[] = ['users', 'references'];
 const KINDS = ['created', 'updated', 'deleted'] as const;
 const PIECE = 64 * 1024;
 
-export async function pullPage(store: Store, viewer: PullViewer, since: number, limit: number, cursors: CursorCodec): Promise<PullPage> {
-  const snap = await store.pull(viewer, cursors.decode(since), limit);
+/** The page for the session's user; null when the session does not live (ended, expired). */
+export async function pullPage(store: Store, session: PullSession, since: number, limit: number, cursors: CursorCodec): Promise<PullPage | null> {
+  const snap = await store.pullAs(session, cursors.decode(since), limit);
+  if (!snap) return null;
   const timestamp = cursors.encode(snap.cursor);
   const more = snap.more;
   return { text: () => pageText(snap, timestamp, more), timestamp, more, remaining: more ? snap.remaining : null };

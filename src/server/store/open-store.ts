@@ -12,7 +12,7 @@ import pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutboxOver } from './mail-outbox';
 import { DEFAULT_WRITE_BOUND_MS, XidMarks } from './positions';
-import { readPullSnapshot, type PullClock } from './pull';
+import { readPullSnapshot, readSessionPull, type PullClock } from './pull';
 import { sessionStoreOver } from './sessions';
 import { emailCodes, invitations, syncCounter, users } from './tables';
 import { ConcurrentCreateError, createWriteTx, lowerEmailEquals, type Db } from './write-tx';
@@ -112,6 +112,7 @@ function storeOver(kind: DbKind, db: Db, clock: PullClock, boundMs: number, clos
       return rows[0] ?? null;
     },
     pull: (viewer, since, limit) => readPullSnapshot(db, clock, viewer, since, limit),
+    pullAs: (session, since, limit) => readSessionPull(db, clock, session, since, limit),
     sessions: sessionStoreOver(db),
     mail: mailOutboxOver(db, kind),
     async recordWrongCode(userId) {

@@ -57,10 +57,10 @@
  * the upgrade still means "everything after it". Wall-clock time never
  * enters; the bound uses only this process's monotonic clock.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { positionBelow, type XidMarks } from './positions';
 import type { Db } from './write-tx';
-import type { PullEntry, PullSnapshot, PullViewer } from './types';
+import type { PullEntry, PullSession, PullSnapshot, PullViewer } from './types';
 
 interface EntryRow {
   kind: string;
@@ -86,6 +86,53 @@ interface PageRow {
 }
 
 /**
+ * Who pulls, as the page statement uses them. Either given (a viewer looked
+ * up already: the store's `pull`), or read in the statement itself from a
+ * session that must live (`pullAs`): then the page costs no statement of its
+ * own for the session, and the viewer's email and verification come from the
+ * same snapshot as the page.
+ */
+interface ViewerTerms {
+  id: string;
+  email: SQL;
+  verifiedSeq: SQL;
+  /** A fixed answer, or the SQL that gives it. */
+  verified: boolean | SQL;
+  /** Goes before the statement (the session's CTE). */
+  prefix: SQL;
+  /** A 'live' row: how many live sessions matched (0 or 1). */
+  live: SQL;
+  /** Added to the viewer's own branches: nothing of an ended session. */
+  guard: SQL;
+}
+
+function givenViewer(viewer: PullViewer): ViewerTerms {
+  return {
+    id: viewer.id,
+    email: sql`${viewer.email}`,
+    verifiedSeq: sql`${viewer.verifiedSeq ?? 0}::bigint`,
+    verified: viewer.verified,
+    prefix: sql``,
+    live: sql``,
+    guard: sql``,
+  };
+}
+
+function sessionViewer(session: PullSession): ViewerTerms {
+  return {
+    id: session.userId,
+    email: sql`(SELECT email FROM me)`,
+    verifiedSeq: sql`(SELECT verified_seq FROM me)`,
+    verified: sql`(SELECT verified FROM me)`,
+    prefix: sql`WITH me AS (SELECT u.email, u.email_verified AS verified, COALESCE(u.verified_seq, 0)::bigint AS verified_seq
+        FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = ${session.sessionId} AND s.user_id = ${session.userId} AND s.ended_at IS NULL AND s.expires_at > ${session.now}) `,
+    live: sql`UNION ALL SELECT 'live', NULL, NULL, count(*), NULL, NULL FROM me`,
+    guard: sql` AND EXISTS (SELECT 1 FROM me)`,
+  };
+}
+
+/**
  * A record as JSON text, in the shape of replication/wire-rows.ts (a test
  * holds the two equal), made by the database after ORDER BY and LIMIT, so
  * only the rows of the page are serialized, and in C: the server then only
@@ -93,7 +140,7 @@ interface PageRow {
  * and `referee_email`; the viewer's own row carries its sync metadata, a
  * candidate's row (a referee's view) id, name and email only (CONTRACT §3).
  */
-function docOf(viewer: PullViewer) {
+function docOf(viewer: ViewerTerms) {
   const json = (columns: string) => sql.raw(`(SELECT row_to_json(d)::text FROM (SELECT ${columns}) d)`);
   return sql`CASE WHEN p.kind = 'deleted' THEN NULL
     WHEN p.tbl = 'users' AND p.id = ${viewer.id} THEN ${json(
@@ -113,10 +160,11 @@ function docOf(viewer: PullViewer) {
  * rows are read in the same pass as the entries (not by id afterwards) and
  * without the merge bookkeeping (jsonb) that clients never see.
  */
-function pageQuery(viewer: PullViewer, since: number, limit: number) {
+function pageQuery(viewer: ViewerTerms, since: number, limit: number) {
   const total = since === 0 ? sql`UNION ALL SELECT 'total', NULL, NULL, count(*), NULL, NULL FROM (${visibleEntries(viewer, since, false)}) n` : sql``;
-  return sql`SELECT 'xmin' AS kind, NULL::text AS tbl, NULL::text AS id, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS seq, NULL::boolean AS created, NULL::text AS doc
+  return sql`${viewer.prefix}SELECT 'xmin' AS kind, NULL::text AS tbl, NULL::text AS id, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS seq, NULL::boolean AS created, NULL::text AS doc
     UNION ALL SELECT 'xmax', NULL, NULL, pg_snapshot_xmax(pg_current_snapshot())::text::bigint, NULL, NULL
+    ${viewer.live}
     ${total}
     UNION ALL (SELECT p.kind, p.tbl, p.id, p.seq, p.created, ${docOf(viewer)} FROM (SELECT * FROM (${visibleEntries(viewer, since, true)}) v ORDER BY seq LIMIT ${limit + 1}) p)`;
 }
@@ -145,7 +193,7 @@ const NO_COLUMNS = sql.raw(
  * reference a `reveals` entry (and each grant a new value) with its own cursor
  * value, so an incremental pull brings what was there before.
  */
-function visibleEntries(viewer: PullViewer, since: number, withRows: boolean) {
+function visibleEntries(viewer: ViewerTerms, since: number, withRows: boolean) {
   const s = sql`${since}::bigint`;
   // Tombstones and departures matter only to a client that has data already.
   const withDeletions = sql.raw(since > 0 ? 'true' : 'false');
@@ -155,30 +203,32 @@ function visibleEntries(viewer: PullViewer, since: number, withRows: boolean) {
   const noCols = withRows ? sql`, ${NO_COLUMNS}` : sql``;
   const own = sql`
       SELECT 'row' AS kind, 'users' AS tbl, u.id, u.seq, u.created_seq > ${s} AS created${userCols}
-        FROM users u WHERE u.id = ${viewer.id} AND u.seq > ${s}
+        FROM users u WHERE u.id = ${viewer.id} AND u.seq > ${s}${viewer.guard}
       UNION ALL
       SELECT CASE WHEN r.is_deleted THEN 'deleted' ELSE 'row' END, 'references', r.id, r.seq, r.created_seq > ${s}${refCols}
         FROM "references" r
-        WHERE r.user_id = ${viewer.id} AND r.seq > ${s} AND (${withDeletions} OR NOT r.is_deleted)`;
-  if (!viewer.verified) return own;
-  const verifiedSeq = sql`${viewer.verifiedSeq ?? 0}::bigint`;
+        WHERE r.user_id = ${viewer.id} AND r.seq > ${s} AND (${withDeletions} OR NOT r.is_deleted)${viewer.guard}`;
+  if (viewer.verified === false) return own;
+  const { email, verifiedSeq } = viewer;
+  // Read with the session: the branches stand, and each holds only for a verified viewer.
+  const ifVerified = viewer.verified === true ? sql`` : sql` AND ${viewer.verified}`;
   return sql`${own}
       UNION ALL
       SELECT 'row', 'users', u.id, GREATEST(u.seq, g.seq), g.seq > ${s}${grantedCols}
         FROM user_grants g JOIN users u ON u.id = g.candidate_id
-        WHERE g.referee_email = ${viewer.email} AND u.id <> ${viewer.id} AND GREATEST(u.seq, g.seq) > ${s}
+        WHERE g.referee_email = ${email} AND u.id <> ${viewer.id} AND GREATEST(u.seq, g.seq) > ${s}${ifVerified}
       UNION ALL
       SELECT CASE WHEN r.is_deleted THEN 'deleted' ELSE 'row' END, 'references', r.id, GREATEST(r.seq, COALESCE(v.seq, 0)),
           GREATEST(r.created_seq, COALESCE(v.seq, 0)) > ${s}${refCols}
         FROM "references" r
         LEFT JOIN reveals v ON v.viewer_id = ${viewer.id} AND v.reference_id = r.id
-        WHERE r.referee_email = ${viewer.email} AND r.user_id <> ${viewer.id} AND (r.seq > ${s} OR v.seq > ${s})
-          AND (${withDeletions} OR NOT r.is_deleted)
+        WHERE r.referee_email = ${email} AND r.user_id <> ${viewer.id} AND (r.seq > ${s} OR v.seq > ${s})
+          AND (${withDeletions} OR NOT r.is_deleted)${ifVerified}
       UNION ALL
       SELECT 'deleted', 'references', d.reference_id, d.seq, false${noCols}
         FROM reference_departures d JOIN "references" r ON r.id = d.reference_id
-        WHERE ${withDeletions} AND d.referee_email = ${viewer.email} AND d.seq > ${s} AND d.seq > ${verifiedSeq}
-          AND r.user_id <> ${viewer.id} AND r.referee_email <> ${viewer.email}`;
+        WHERE ${withDeletions} AND d.referee_email = ${email} AND d.seq > ${s} AND d.seq > ${verifiedSeq}
+          AND r.user_id <> ${viewer.id} AND r.referee_email <> ${email}${ifVerified}`;
 }
 
 function rowsOf<T>(result: unknown): T[] {
@@ -193,6 +243,16 @@ export interface PullClock {
 }
 
 export async function readPullSnapshot(db: Db, clock: PullClock, viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot> {
+  return (await readPage(db, clock, givenViewer(viewer), since, limit)).snapshot;
+}
+
+/** The page as `session`'s user sees it, or null when the session does not live (ended, expired, unknown). */
+export async function readSessionPull(db: Db, clock: PullClock, session: PullSession, since: number, limit: number): Promise<PullSnapshot | null> {
+  const { snapshot, live } = await readPage(db, clock, sessionViewer(session), since, limit);
+  return live ? snapshot : null;
+}
+
+async function readPage(db: Db, clock: PullClock, viewer: ViewerTerms, since: number, limit: number): Promise<{ snapshot: PullSnapshot; live: boolean }> {
   const { offset, marks } = clock;
   const sentAt = marks.time();
   let rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, since, limit)));
@@ -206,7 +266,8 @@ export async function readPullSnapshot(db: Db, clock: PullClock, viewer: PullVie
     rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, 0, limit)));
   }
   const watermark = positionBelow(Math.max(xmin, marks.horizon(sentAt)), offset);
-  const raw = rows.filter((r): r is PageRow & EntryRow => r.kind !== 'xmin' && r.kind !== 'xmax' && r.kind !== 'total');
+  const live = metaOf('live') > 0;
+  const raw = rows.filter((r): r is PageRow & EntryRow => r.kind !== 'xmin' && r.kind !== 'xmax' && r.kind !== 'total' && r.kind !== 'live');
   // UNION ALL keeps the entries' order; sorted again only if a plan ever did not.
   if (raw.some((r, i) => i > 0 && Number(r.seq) < Number(raw[i - 1]!.seq))) raw.sort((a, b) => Number(a.seq) - Number(b.seq));
   let page = raw.slice(0, limit);
@@ -233,5 +294,5 @@ export async function readPullSnapshot(db: Db, clock: PullClock, viewer: PullVie
     created: Boolean(r.created),
     doc: r.doc,
   }));
-  return { cursor, entries, more, remaining };
+  return { snapshot: { cursor, entries, more, remaining }, live };
 }

@@ -48,6 +48,14 @@ export interface Viewer {
 /** What the pull query needs of a viewer. */
 export type PullViewer = Pick<Viewer, 'id' | 'email' | 'verified' | 'verifiedSeq'>;
 
+/** Pulling as a session: the page's statement reads the session (it must live) and its user. */
+export interface PullSession {
+  userId: string;
+  sessionId: string;
+  /** Expired sessions (expires_at <= now) do not live. */
+  now: number;
+}
+
 export interface PullEntry {
   kind: 'row' | 'deleted';
   table: 'users' | 'references';
@@ -199,6 +207,8 @@ export interface Store {
   findUserById(id: string): Promise<StoredUser | null>;
   /** Reads one consistent snapshot: the changes after `since`, and the position up to which it is complete. */
   pull(viewer: PullViewer, since: number, limit: number): Promise<PullSnapshot>;
+  /** The same, as the user of a session read in the same statement; null when the session does not live. */
+  pullAs(session: PullSession, since: number, limit: number): Promise<PullSnapshot | null>;
   readonly sessions: SessionStore;
   readonly mail: MailOutboxStore;
   /** Counts one wrong code; returns the attempts so far (0 when there is no code). */
