@@ -45,7 +45,7 @@ function switchable(store: Store): Store & { down: boolean } {
         wrapped.down && key !== 'close' ? Promise.reject(refused()) : (target[key] as (...a: unknown[]) => unknown).apply(target, args);
     }
   };
-  wrap(store, ['ping', 'findUserByEmail', 'findUserById', 'pull', 'write', 'close', 'recordWrongCode', 'findInvitationByToken'], wrapped as unknown as Record<string, unknown>);
+  wrap(store, ['ping', 'findUserByEmail', 'findUserById', 'pull', 'pullAs', 'write', 'close', 'recordWrongCode', 'findInvitationByToken'], wrapped as unknown as Record<string, unknown>);
   const sessions = {};
   wrap(store.sessions, ['findViewer', 'insert', 'end', 'endAll', 'ended'], sessions);
   const mail = {};
