@@ -1,36 +1,13 @@
 import { expect, test } from '@playwright/test';
 import type { APIRequestContext } from '@playwright/test';
 import { itemWith, myReferences, newPerson, requestReference, signIn, syncStatus } from './helpers';
+import { addReferences, signUpByApi } from './seed-accounts';
 
 const RECORDS = 12_000;
 
 /** A candidate with RECORDS references on the server, written through the real push endpoint. */
 async function seed(request: APIRequestContext, person: ReturnType<typeof newPerson>): Promise<void> {
-  const signup = await request.post('/api/auth/signup', { data: person });
-  expect(signup.status()).toBe(201);
-  const { token, user } = (await signup.json()) as { token: string; user: { id: string } };
-  const now = Date.now();
-  for (let start = 0; start < RECORDS; start += 3_000) {
-    const created = Array.from({ length: 3_000 }, (_, i) => ({
-      id: `use${now.toString(36)}${(start + i).toString(36).padStart(4, '0')}`,
-      user_id: user.id,
-      referee_name: `Referee ${start + i}`,
-      referee_email: `referee${start + i}@example.com`,
-      message: '',
-      status: 'pending',
-      response: null,
-      responded_at: null,
-      created_at: now,
-      updated_at: now,
-      _status: 'created',
-      _changed: '',
-    }));
-    const push = await request.post('/api/sync/push', {
-      headers: { authorization: `Bearer ${token}` },
-      data: { changes: { references: { created, updated: [], deleted: [] } }, lastPulledAt: null },
-    });
-    expect(push.status()).toBe(200);
-  }
+  await addReferences(request, await signUpByApi(request, person), RECORDS, { prefix: 'use', part: 3_000 });
 }
 
 test('during a first sync, rows show as pages arrive and a request made meanwhile shows at once', async ({ browser, request }) => {

@@ -1,38 +1,13 @@
 import { expect, test } from '@playwright/test';
 import type { APIRequestContext } from '@playwright/test';
 import { myReferences, newPerson, signIn, syncStatus, waitForServiceWorker } from './helpers';
+import { addReferences, signUpByApi } from './seed-accounts';
 
 const RECORDS = 20_000;
 
 /** A candidate with RECORDS references on the server, written through the real push endpoint. */
 async function seed(request: APIRequestContext, person: ReturnType<typeof newPerson>): Promise<void> {
-  const signup = await request.post('/api/auth/signup', { data: person });
-  expect(signup.status()).toBe(201);
-  const { token, user } = (await signup.json()) as { token: string; user: { id: string } };
-  const now = Date.now();
-  for (let start = 0; start < RECORDS; start += 2_000) {
-    const created = Array.from({ length: 2_000 }, (_, i) => ({
-      id: `big${now.toString(36)}${(start + i).toString(36).padStart(4, '0')}`,
-      user_id: user.id,
-      referee_name: `Referee ${start + i}`,
-      referee_email: `referee${start + i}@example.com`,
-      message: 'Would you write me a reference?',
-      status: 'pending',
-      response: null,
-      responded_at: null,
-      created_at: now,
-      updated_at: now,
-      is_deleted: false,
-      _status: 'created',
-      _changed: '',
-    }));
-    const push = await request.post('/api/sync/push', {
-      headers: { authorization: `Bearer ${token}` },
-      data: { changes: { references: { created, updated: [], deleted: [] } }, lastPulledAt: null },
-    });
-    expect(push.status()).toBe(200);
-    expect(((await push.json()) as { rejected: Record<string, unknown[]> }).rejected).toEqual({});
-  }
+  await addReferences(request, await signUpByApi(request, person), RECORDS, { prefix: 'big', message: 'Would you write me a reference?' });
 }
 
 test('a first sync of 20,000 records shows received of total, then keeps them all offline', async ({ browser, request }) => {

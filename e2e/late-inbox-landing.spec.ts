@@ -3,6 +3,7 @@ import type { APIRequestContext, Browser } from '@playwright/test';
 import { codeIn } from '../tools/test-support/mailbox';
 import { cleanAt } from './axe';
 import { itemWith, latestMail, newPerson, requestsForMe, signIn, syncStatus } from './helpers';
+import { addReferences, newWireReference, pushNewReferences, signUpByApi } from './seed-accounts';
 
 /** The referee's own requests: more than the first page of a first sync (5,000 entries) holds. */
 const OWN = 6_000;
@@ -10,38 +11,11 @@ const OWN = 6_000;
 type Person = ReturnType<typeof newPerson>;
 
 async function signUpVerified(request: APIRequestContext, person: Person): Promise<{ token: string; id: string }> {
-  const signup = await request.post('/api/auth/signup', { data: person });
-  expect(signup.status()).toBe(201);
-  const { token, user } = (await signup.json()) as { token: string; user: { id: string } };
+  const me = await signUpByApi(request, person);
   const code = codeIn((await latestMail(person.email, 'verification')).text);
-  const verify = await request.post('/api/auth/verify', { headers: { authorization: `Bearer ${token}` }, data: { code } });
+  const verify = await request.post('/api/auth/verify', { headers: { authorization: `Bearer ${me.token}` }, data: { code } });
   expect(verify.status()).toBe(200);
-  return { token, id: user.id };
-}
-
-function reference(id: string, userId: string, refereeName: string, refereeEmail: string, now: number) {
-  return {
-    id,
-    user_id: userId,
-    referee_name: refereeName,
-    referee_email: refereeEmail,
-    message: '',
-    status: 'pending',
-    response: null,
-    responded_at: null,
-    created_at: now,
-    updated_at: now,
-    _status: 'created',
-    _changed: '',
-  };
-}
-
-async function push(request: APIRequestContext, token: string, created: unknown[]) {
-  const res = await request.post('/api/sync/push', {
-    headers: { authorization: `Bearer ${token}` },
-    data: { changes: { references: { created, updated: [], deleted: [] } }, lastPulledAt: null },
-  });
-  expect(res.status()).toBe(200);
+  return me;
 }
 
 /**
@@ -50,16 +24,9 @@ async function push(request: APIRequestContext, token: string, created: unknown[
  */
 async function seed(request: APIRequestContext, referee: Person, candidate: Person): Promise<void> {
   const me = await signUpVerified(request, referee);
-  const now = Date.now();
-  for (let start = 0; start < OWN; start += 3_000) {
-    await push(
-      request,
-      me.token,
-      Array.from({ length: 3_000 }, (_, i) => reference(`late${now.toString(36)}${(start + i).toString(36).padStart(4, '0')}`, me.id, `Referee ${start + i}`, `referee${start + i}@example.com`, now)),
-    );
-  }
+  await addReferences(request, me, OWN, { prefix: 'late', part: 3_000 });
   const them = await signUpVerified(request, candidate);
-  await push(request, them.token, [reference(`ask${now.toString(36)}`, them.id, referee.name, referee.email, Date.now())]);
+  await pushNewReferences(request, them.token, [newWireReference(`ask${Date.now().toString(36)}`, them.id, referee.name, referee.email, Date.now())]);
 }
 
 /** A new device whose first sync takes 3 s more a page: time to land before the request arrives. */
