@@ -181,7 +181,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   syncRoutes(app, {
     store: deps.db,
     tokens,
-    sessions,
     clock: deps.clock,
     publish,
     mail,

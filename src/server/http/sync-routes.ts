@@ -12,7 +12,6 @@ import {
   REMAINING_HEADER,
   SERVER_TIME_HEADER,
 } from '../../shared/protocol';
-import type { SessionService } from '../auth/sessions';
 import type { TokenService } from '../auth/tokens';
 import type { MailContext } from '../mail/messages';
 import type { Store } from '../store/types';
@@ -32,7 +31,6 @@ export const SYNC_RATE_LIMIT_DEFAULT = 1_200;
 interface SyncRouteDeps {
   store: Store;
   tokens: TokenService;
-  sessions: SessionService;
   clock: () => number;
   publish: PublishChanges;
   mail: MailContext;
