@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHttpTransport } from './http-transport';
 
 const emptyChanges = { users: { created: [], updated: [], deleted: [] }, references: { created: [], updated: [], deleted: [] } };
@@ -23,6 +23,35 @@ describe('http transport', () => {
     expect(page).toEqual({ changes: emptyChanges, timestamp: 7, more: true, serverTime: 123 });
     expect(calls[0]!.url).toBe('/api/sync/pull?since=5');
     expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer tok');
+  });
+
+  it('tells the next cursor from the headers before the page has arrived', async () => {
+    let finish!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`{"changes":${JSON.stringify(emptyChanges)},`));
+        finish = () => {
+          controller.enqueue(new TextEncoder().encode('"timestamp":9,"more":true}'));
+          controller.close();
+        };
+      },
+    });
+    const { f } = fakeFetch(() => new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-sync-next': '9' } }));
+    const t = createHttpTransport({ getToken: () => 'tok', fetch: f });
+    const heard: number[] = [];
+    const page = t.pull(0, 5000, (cursor) => heard.push(cursor));
+    await vi.waitFor(() => expect(heard).toEqual([9]));
+    finish();
+    expect((await page).timestamp).toBe(9);
+  });
+
+  it('tells no next cursor when the server names none or names garbage', async () => {
+    for (const headers of [{}, { 'x-sync-next': '' }, { 'x-sync-next': 'abc' }]) {
+      const { f } = fakeFetch(() => json({ changes: emptyChanges, timestamp: 7, more: true }, 200, headers));
+      const heard: number[] = [];
+      await createHttpTransport({ getToken: () => 'tok', fetch: f }).pull(0, undefined, (cursor) => heard.push(cursor));
+      expect(heard).toEqual([]);
+    }
   });
 
   it('pushes JSON and parses conflicts and rejections', async () => {

@@ -5,7 +5,7 @@
  * ask the user to sign in again), server (other statuses), protocol (bad shape).
  */
 import type { z } from 'zod';
-import { REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
+import { NEXT_CURSOR_HEADER, REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
 import { SyncError, SyncErrorCode } from './errors';
 import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
 import type { PullResponse, PushResponse, Timers, Transport } from './ports';
@@ -131,8 +131,13 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   ) => withTimeout(send(path, init, read));
 
   return {
-    async pull(since, limit): Promise<PullResponse> {
-      const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' }, readPage);
+    async pull(since, limit, onNext): Promise<PullResponse> {
+      const read = (response: HttpResponse) => {
+        const next = response.headers.get(NEXT_CURSOR_HEADER);
+        if (onNext && next !== null && next.trim() !== '' && Number.isFinite(Number(next))) onNext(Number(next));
+        return readPage(response);
+      };
+      const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' }, read);
       const data = parse((await schemas()).PullResponseSchema, body, 'pull');
       const result: PullResponse = { changes: data.changes, timestamp: data.timestamp };
       if (data.more) {

@@ -45,8 +45,10 @@ export interface Transport {
    * One page of changes after `since` (0 = everything). Rejects with a
    * SyncError: `network` when nothing reached the server, `unauthorized` on
    * 401, `server`/`protocol` otherwise. Never resolves with partial data.
+   * `onNext`, when given, hears the cursor the page ends at as soon as it is
+   * known, before the page itself has arrived (where the server says it early).
    */
-  pull(since: number, limit?: number): Promise<PullResponse>;
+  pull(since: number, limit?: number, onNext?: (cursor: number) => void): Promise<PullResponse>;
   /**
    * Sends local changes. Idempotent on the server (pushing twice = once), so
    * the engine may resend after an error whose outcome it does not know.

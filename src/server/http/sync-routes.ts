@@ -9,6 +9,7 @@ import {
   PUSH_ENTRIES_MAX,
   PullQuerySchema,
   PushRequestSchema,
+  NEXT_CURSOR_HEADER,
   REMAINING_HEADER,
   SERVER_TIME_HEADER,
 } from '../../shared/protocol';
@@ -61,6 +62,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     if (!page) throw unauthorized();
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     if (page.more && page.remaining !== null) void reply.header(REMAINING_HEADER, String(page.remaining));
+    if (page.more) void reply.header(NEXT_CURSOR_HEADER, String(page.timestamp));
     void reply.type('application/json; charset=utf-8');
     // A page of one piece (most pulls: a few changes) goes out as one string with its length,
     // in one write. A longer one is written out as it is serialized (compressed on the way when

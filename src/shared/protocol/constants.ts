@@ -25,6 +25,12 @@ export const SERVER_TIME_HEADER = 'x-server-time';
  * after it (for a progress bar; the body stays exactly the contract's shape).
  */
 export const REMAINING_HEADER = 'x-sync-remaining';
+/**
+ * On every page that has `more`: the cursor the page ends at (its body's
+ * `timestamp`), so a client can ask for the next page while this one is
+ * still arriving and being parsed.
+ */
+export const NEXT_CURSOR_HEADER = 'x-sync-next';
 
 /**
  * Field checks both sides share, so a value the client accepts is one the

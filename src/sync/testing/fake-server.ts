@@ -150,11 +150,14 @@ export class FakeServer {
   /** A Transport backed by this server, logging `pull:<since>` / `push:<n>`. */
   transport(): Transport {
     return {
-      pull: async (since, limit) => {
+      pull: async (since, limit, onNext) => {
         this.log.push(`pull:${since}`);
         const error = this.failNext?.('pull');
         if (error) throw error;
-        return structuredCloneSafe(this.pull(since, limit));
+        const page = structuredCloneSafe(this.pull(since, limit));
+        // As the real server does: the next cursor before the page (NEXT_CURSOR_HEADER).
+        if (page.more) onNext?.(page.timestamp);
+        return page;
       },
       push: async (changes) => {
         let n = 0;

@@ -27,10 +27,11 @@ import type { HybridClock } from '../hybrid-clock';
 import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
 import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from '../local-store';
 import { SyncError, SyncErrorCode } from '../errors';
+import { createPagesAhead } from '../pages-ahead';
 import { countChanges, pullAllPages } from '../pull-pages';
 import { resolvePulled, type Raw } from '../resolve-pulled';
 import { quietOpaqueCursorNotice } from './opaque-cursors';
-import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
+import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
 
 export interface SyncRunResult {
   pulled: number;
@@ -289,7 +290,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (paging || since === 0) {
           const p = paging ?? { initial: lastPulledAt == null, received: 0, total: null };
           if (p.initial && p.received === 0) deps.onInitialProgress?.({ received: 0, total: null });
-          const page = await pullPage(since);
+          const page = await pages.take(since);
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
           const count = countChanges(page.changes);
           p.received += count;
@@ -301,7 +302,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           if (result.more && page.timestamp === since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
           if (result.more) {
             pagingState = p;
-            prefetch(page.timestamp);
+            pages.ahead(page.timestamp);
           }
           await notePulledDeletions(page.changes);
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
@@ -346,27 +347,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   // Set by a paged pull that has more to come; read by pullThrough().
   let pagingState: Paging | null = null;
 
-  // The next page of a paged pull, asked for as soon as its cursor is known: the server
-  // reads page n+1 while this device writes page n (a first sync takes the longer of the
-  // two per page, not their sum). A failed request fails the run that reads it.
-  let prefetched: { since: number; page: Promise<PullResponse> } | null = null;
-
-  function prefetch(since: number): void {
-    const page = transport.pull(since, firstSyncPageSize);
-    page.catch(() => {}); // reported by the once() that awaits it; a run given up never reads it
-    prefetched = { since, page };
-  }
-
-  function pullPage(since: number): Promise<PullResponse> {
-    const ahead = prefetched;
-    prefetched = null;
-    return ahead && ahead.since === since ? ahead.page : transport.pull(since, firstSyncPageSize);
-  }
+  // The pages of a paged pull, each asked for as soon as its cursor is known (pages-ahead.ts).
+  // A failed request fails the run that takes it.
+  const pages = createPagesAhead((since, onNext) => transport.pull(since, firstSyncPageSize, onNext));
 
   /** once(), then the rest of a paged pull from 0, each page its own write. */
   async function pullThrough(fromZero: boolean, pushOnly = false): Promise<OnceResult> {
     pagingState = null;
-    prefetched = null;
+    pages.reset();
     try {
       const result = await once(fromZero, null, pushOnly);
       while (result.more) {
@@ -382,7 +370,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       }
       return result;
     } finally {
-      prefetched = null;
+      pages.reset();
       deps.onInitialProgress?.(null);
     }
   }
