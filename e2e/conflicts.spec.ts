@@ -85,6 +85,11 @@ test('a deletion pulled over unsynced changes is shown as another person’s, wi
   await expect(entry).toContainText('when this device received the change');
   await expect(entry.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
   await cleanAt(refereePage, 'the conflicts view with a deletion');
+  // Nothing can restore it, but the answer goes to the clipboard in one click.
+  await refereeContext.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await entry.getByRole('button', { name: 'Copy my words' }).click();
+  await expect(entry.getByRole('status')).toHaveText('Copied.');
+  expect(await refereePage.evaluate(() => navigator.clipboard.readText())).toBe('Written on a plane');
   await refereeContext.close();
   await candidateContext.close();
 });

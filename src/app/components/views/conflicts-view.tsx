@@ -131,11 +131,14 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
             </button>
           </>
         ) : (
-          <p className="reference__note">
-            {entry.by === 'other-user'
-              ? 'The request was deleted by the person who asked, so there is nothing left to answer. Your words are kept above.'
-              : 'Your changes are kept above; to ask again, use the request form.'}
-          </p>
+          <>
+            <p className="reference__note">
+              {entry.by === 'other-user'
+                ? 'The request was deleted by the person who asked, so there is nothing left to answer. Your words are kept above.'
+                : 'Your changes are kept above; to ask again, use the request form.'}
+            </p>
+            {wordsOf(entry) ? <CopyWords words={wordsOf(entry)!} /> : null}
+          </>
         )}
       </div>
       {error ? (
@@ -144,5 +147,36 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
         </p>
       ) : null}
     </li>
+  );
+}
+
+/** What the user wrote in a write lost to a deletion (an answer, a message): the one thing worth taking elsewhere. */
+function wordsOf(entry: ConflictEntry): string | null {
+  if (entry.column !== null) return null;
+  const mine = entry.mine as Record<string, unknown>;
+  const words = ['response', 'message'].map((column) => mine[column]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+  return words.length ? words.join('\n\n') : null;
+}
+
+/** Nothing can restore a write lost to someone else's deletion: the words at least go to the clipboard in one click. */
+function CopyWords({ words }: { words: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(words);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button button--small" onClick={() => void copy()}>
+        Copy my words
+      </button>
+      <p className="reference__note" role="status">
+        {state === 'copied' ? 'Copied.' : state === 'failed' ? 'This browser did not allow copying: select the words above instead.' : ''}
+      </p>
+    </>
   );
 }
