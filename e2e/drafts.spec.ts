@@ -33,6 +33,10 @@ test('a half-typed request survives a reload and a closed tab, and signing out r
   // Nothing unsynced: the sign-out asks nothing (sign-out-guard.spec.ts).
   await expect(syncStatus(again)).toHaveText('Synced');
   await again.getByRole('button', { name: 'Sign out', exact: true }).click();
+  // The sign-out goes on after the click returns (its first step waits for a module import, then it
+  // forgets the session and deletes the data): a navigation before the sign-up form shows cuts it
+  // off, and the next page opens still signed in, the draft still there.
+  await expect(again.getByRole('button', { name: 'Sign up' })).toBeVisible();
   await signIn(again, person);
   await expect(again.getByRole('textbox', { name: 'Referee name' })).toHaveValue('');
 });

@@ -91,6 +91,27 @@ export function storeContract(name: string, make: () => Promise<StoreHarness> | 
       ]);
     });
 
+    it('lists refused records until a new write or a reset; failures that are not refusals are never listed', async () => {
+      const { store } = await make();
+      const a = await store.apply({ table: 'references', operation: 'create', at: 1, values: ref('A') });
+      const b = await store.apply({ table: 'references', operation: 'create', at: 2, values: ref('B') });
+      const c = await store.apply({ table: 'references', operation: 'create', at: 3, values: ref('C') });
+      const d = await store.apply({ table: 'references', operation: 'create', at: 4, values: ref('D') });
+      expect(await store.refusedUnchanged()).toEqual({});
+      await store.settle({ references: [a, b, d].map((id) => ({ id, code: 'forbidden', message: 'no' })) });
+      // c used up its retries: failed, but not refused.
+      await store.recordFailure('HTTP 500', true);
+      const sorted = async () => Object.fromEntries(Object.entries(await store.refusedUnchanged()).map(([t, ids]) => [t, [...ids].sort()]));
+      expect(await sorted()).toEqual({ references: [a, b, d].sort() });
+      await store.apply({ table: 'references', operation: 'update', id: a, at: 5, values: { referee_name: 'A2' } });
+      await store.apply({ table: 'references', operation: 'delete', id: d, at: 6, values: {} });
+      expect(await sorted()).toEqual({ references: [b] });
+      expect(await store.read('references', b)).toMatchObject({ sync_status: 'error' });
+      await store.resetFailed();
+      expect(await store.refusedUnchanged()).toEqual({});
+      expect((await store.outbox()).map((e) => e.recordId).sort()).toEqual([a, b, c, d].sort());
+    });
+
     it('counts failures, exhausts to failed, and resets on demand', async () => {
       const { store } = await make();
       const id = await store.apply({ table: 'references', operation: 'create', at: 1, values: ref('A') });

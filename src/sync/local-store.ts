@@ -68,6 +68,15 @@ export interface LocalStore {
   /** 'failed' entries become 'pending' with a fresh retry count. */
   resetFailed(): Promise<void>;
   /**
+   * Records the server refused that nothing has touched since, by table:
+   * `sync_status` still 'error' AND their entry still 'failed'. A new local
+   * write (`apply` sets 'pending') or `resetFailed` takes a record off the
+   * list. Entries failed by `recordFailure` are not refusals and are never
+   * listed; nor are locally deleted records (a deletion keeps no
+   * `sync_status` to mark).
+   */
+  refusedUnchanged(): Promise<Record<string, string[]>>;
+  /**
    * Drops a record's local change and its entry; the record is removed
    * locally until the server's version is pulled again (`full_pull_needed`
    * metadata is set so the next sync re-reads everything).

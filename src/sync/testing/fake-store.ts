@@ -145,6 +145,17 @@ export class FakeStore implements LocalStore {
     this.emit();
   }
 
+  async refusedUnchanged() {
+    const refused: Record<string, string[]> = {};
+    for (const entry of this.entries) {
+      if (entry.status !== 'failed') continue;
+      const record = this.records.get(this.k(entry.table, entry.recordId));
+      if (!record || record.status === 'deleted' || record.row.sync_status !== 'error') continue;
+      (refused[entry.table] ??= []).push(entry.recordId);
+    }
+    return refused;
+  }
+
   async discard(table: SyncedTable, id: string) {
     this.records.delete(this.k(table, id));
     this.entries = this.entries.filter((e) => !(e.table === table && e.recordId === id));

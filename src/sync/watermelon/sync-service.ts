@@ -9,6 +9,8 @@
  *   the screen for all of a large account, and a crash keeps what arrived.
  * - Pushed records the server rejects go back as `experimentalRejectedIds`:
  *   they stay unsynced, get sync_status 'error', and block nothing else.
+ *   Later pushes leave them out (and return them as rejected again) until
+ *   the user edits them or presses Retry: see withoutRefused().
  * - When the push reports a conflict the SERVER won, our local copy holds the
  *   losing value: a follow-up pull runs at once. If that pull does not carry
  *   the record (the winning write predates our cursor), the next pull starts
@@ -138,6 +140,38 @@ export function chunkChanges(changes: ChangeSet, size: number, maxBytes = PUSH_M
   }
   if (n > 0) parts.push(part);
   return parts;
+}
+
+/**
+ * Leaves out of a push the records the server refused that have not changed
+ * since (`refused`: LocalStore.refusedUnchanged()). The server answered this
+ * exact change already; sending it on every later sync only gets it refused
+ * again. It waits, still 'error' with its failed entry and the server's
+ * message, until the user edits it or presses Retry. Deletions are never held
+ * (the store lists no deleted record).
+ */
+export function withoutRefused(
+  changes: SyncDatabaseChangeSet,
+  refused: Record<string, string[]>,
+): { changes: SyncDatabaseChangeSet; held: Record<string, string[]> } {
+  const held: Record<string, string[]> = {};
+  const out: Record<string, SyncTableChangeSet> = {};
+  for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
+    const ids = refused[table];
+    if (!ids?.length) {
+      out[table] = set;
+      continue;
+    }
+    const skip = new Set(ids);
+    const keep = (raw: DirtyRaw) => {
+      const id = String(raw.id);
+      if (!skip.has(id)) return true;
+      (held[table] ??= []).push(id);
+      return false;
+    };
+    out[table] = { created: set.created.filter(keep), updated: set.updated.filter(keep), deleted: set.deleted };
+  }
+  return { changes: out as SyncDatabaseChangeSet, held };
 }
 
 /**
@@ -314,9 +348,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         await notePulledDeletions(pulled.changes);
         return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };
       },
-      pushChanges: async ({ changes, lastPulledAt }): Promise<SyncPushResult> => {
+      pushChanges: async ({ changes: local, lastPulledAt }): Promise<SyncPushResult> => {
+        const { changes, held } = withoutRefused(local, await store.refusedUnchanged());
+        // Held records stay unsynced (WatermelonDB must not mark them synced), as refused ones do.
+        const experimentalRejectedIds: Record<string, string[]> = held;
         const { wire, count } = toWire(changes);
-        if (count === 0) return {};
+        if (count === 0) return { experimentalRejectedIds };
         notePushed(changes);
         result.pushed = count;
         const rejected: Record<string, PushRejection[]> = {};
@@ -331,9 +368,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           }
         }
         result.rejected = rejected;
-        const experimentalRejectedIds: Record<string, string[]> = {};
         for (const [table, rejections] of Object.entries(rejected)) {
-          if (rejections.length) experimentalRejectedIds[table] = rejections.map((r) => r.id);
+          if (rejections.length) (experimentalRejectedIds[table] ??= []).push(...rejections.map((r) => r.id));
         }
         return { experimentalRejectedIds };
       },

@@ -8,7 +8,7 @@
  * synchronize() only does when the record did not change during the push).
  */
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { SYNCED_TABLES, type SyncedTable } from '../../shared/schema';
+import { isSyncedTable, SYNCED_TABLES, type SyncedTable } from '../../shared/schema';
 import type { PushRejection, WallClock, WireRow } from '../ports';
 import {
   META_FULL_PULL_NEEDED,
@@ -317,6 +317,29 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
           ),
         );
       }, 'sync-outbox-reset');
+    },
+
+    async refusedUnchanged() {
+      const failed = await queue().query(Q.where('status', 'failed')).fetch();
+      const idsByTable = new Map<SyncedTable, string[]>();
+      for (const entry of failed) {
+        const raw = rawOf(entry);
+        const table = String(raw.table_name);
+        if (!isSyncedTable(table)) continue;
+        let ids = idsByTable.get(table);
+        if (!ids) idsByTable.set(table, (ids = []));
+        ids.push(String(raw.record_id));
+      }
+      const refused: Record<string, string[]> = {};
+      for (const [table, ids] of idsByTable) {
+        // A query leaves out records marked deleted: a deletion carries no sync_status of its own.
+        const records = await database
+          .get<Model>(table)
+          .query(Q.where('id', Q.oneOf(ids)), Q.where('sync_status', 'error'))
+          .fetch();
+        if (records.length) refused[table] = records.map((record) => record.id);
+      }
+      return refused;
     },
 
     async discard(table: SyncedTable, id: string) {
