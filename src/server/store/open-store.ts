@@ -11,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutboxOver } from './mail-outbox';
+import { namingStatements, StatementNames } from './named-statements';
 import { DEFAULT_WRITE_BOUND_MS, XidMarks } from './positions';
 import { readPullSnapshot, readSessionPull, type PullClock } from './pull';
 import { sessionStoreOver } from './sessions';
@@ -47,6 +48,9 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.
 
 /** Any fixed number: serializes migrations of processes starting together on one database. */
 const MIGRATION_LOCK_KEY = 727_001;
+
+/** One naming per process: a statement has the same name on every connection (named-statements.ts). */
+const STATEMENT_NAMES = new StatementNames();
 
 /** A health check must answer even when the database does not. */
 const PING_TIMEOUT_MS = 3_000;
@@ -164,11 +168,12 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
   // Without limits a request waits forever for a database that does not answer.
   // pg-pool's connectionTimeoutMillis bounds both the wait for a free connection
   // and the opening of a new one; the second is bounded tighter per client.
-  class Client extends pg.Client {
+  class TimedClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connectionTimeoutMillis: connectTimeout });
     }
   }
+  const Client = namingStatements(TimedClient, STATEMENT_NAMES);
   const poolOf = (max: number, acquireTimeout: number) => {
     const created = new pg.Pool({
       Client,
