@@ -46,7 +46,7 @@ describe('http transport', () => {
   });
 
   it('tells no next cursor when the server names none or names garbage', async () => {
-    for (const headers of [{}, { 'x-sync-next': '' }, { 'x-sync-next': 'abc' }]) {
+    for (const headers of [{}, { 'x-sync-next': '' }, { 'x-sync-next': 'abc' }] as Record<string, string>[]) {
       const { f } = fakeFetch(() => json({ changes: emptyChanges, timestamp: 7, more: true }, 200, headers));
       const heard: number[] = [];
       await createHttpTransport({ getToken: () => 'tok', fetch: f }).pull(0, undefined, (cursor) => heard.push(cursor));
