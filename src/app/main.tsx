@@ -34,10 +34,11 @@ const sessions = createSessionStore({
   loadAuth: async () => (await loadRuntime()).auth,
   hasStoredSession,
   proofs: linkProofs,
-  async createClient(session) {
+  async createClient(session, { signedIn }) {
     problems.reset();
     const { createAppClient } = await loadRuntime();
-    return createAppClient(session, { loki: problems.hooks });
+    // Just signed in: the first page of their data is asked for while the database opens.
+    return createAppClient(session, { loki: problems.hooks, firstPullAhead: signedIn });
   },
   onSignedOut: (userId) => {
     clearDrafts(browserStorage(), userId);

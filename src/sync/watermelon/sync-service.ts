@@ -88,6 +88,9 @@ interface OnceResult {
   caughtUpAt?: number;
 }
 
+/** Entries per page of a pull from 0 (SyncServiceDeps.firstSyncPageSize). */
+export const FIRST_SYNC_PAGE_SIZE = 5_000;
+
 function key(table: string, id: string) {
   return `${table}/${id}`;
 }
@@ -182,7 +185,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { database, transport, store, clock, wall, logger } = deps;
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
   const pushMaxBytes = deps.pushMaxBytes ?? PUSH_MAX_BYTES;
-  const firstSyncPageSize = deps.firstSyncPageSize ?? 5_000;
+  const firstSyncPageSize = deps.firstSyncPageSize ?? FIRST_SYNC_PAGE_SIZE;
 
   // Each pull request numbered when it is sent, and each page by the request that brought it.
   let pullsSent = 0;
