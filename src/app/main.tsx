@@ -46,6 +46,17 @@ const sessions = createSessionStore({
   },
 });
 
+/**
+ * The user started on the sign-in or sign-up form: the schemas that check
+ * the server's answer come too, or the answer to the login waits for them
+ * before the first sync can start. (Not for a stored session: a start from
+ * IndexedDB shows its rows before any answer needs checking.)
+ */
+const prefetchForSignIn = () => {
+  prefetch();
+  void loadRuntime().then((runtime) => runtime.schemas());
+};
+
 // Someone is signed in on this device: fetch the rest while React starts.
 if (hasStoredSession()) prefetch();
 
@@ -53,7 +64,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App sessions={sessions} worker={worker} problems={problems} router={router} onFirstInput={prefetch} />
+    <App sessions={sessions} worker={worker} problems={problems} router={router} onFirstInput={prefetchForSignIn} />
   </StrictMode>,
 );
 
