@@ -50,11 +50,16 @@ export function serveFollowers(channel: TabChannel, client: LeaderClient, onSign
   let seq = 0;
   let stopped = false;
   const results = new Map<string, Promise<WireError | undefined>>();
+  // Whether any follower has asked for a snapshot yet. Every follower starts with one (and asks
+  // again after a gap or under a new writer), ignoring rows until it has it: before that, rows
+  // reach no one, and each message costs a structured clone of every row (twice: the channel and
+  // its loopback). A first sync in the only tab cloned all of its records so.
+  let followed = false;
 
   const stopRows = watchRows(client.database, ({ table, upserts, removes }) => {
     if (stopped) return;
     seq += 1;
-    channel.post({ type: 'rows', epoch, seq, table, upserts, removes });
+    if (followed) channel.post({ type: 'rows', epoch, seq, table, upserts, removes });
   });
   const stopState = client.state.subscribe(() => {
     if (!stopped) channel.post({ type: 'state', epoch, state: client.state.getSnapshot() });
@@ -77,6 +82,7 @@ export function serveFollowers(channel: TabChannel, client: LeaderClient, onSign
     if (stopped) return;
     switch (message.type) {
       case 'hello':
+        followed = true;
         void snapshotRows(client.database, (rows) => {
           if (stopped) return;
           channel.post({ type: 'snapshot', epoch, seq, to: message.from, request: message.request, rows, state: client.state.getSnapshot() });
