@@ -11,6 +11,11 @@
  *   observed live, first in the list: a request made meanwhile shows at once.
  *
  * Searches wait for the download (they would scan the account per page).
+ *
+ * Fewer rows than a page (ROWS_WHILE_DOWNLOADING): a screen shows a few,
+ * and they are replaced anyway when the download ends (the list then shows
+ * the latest activity first, which arrives last); each of them rendered is
+ * main-thread time the download's pages wait for.
  */
 import { Q, type Database, type Query } from '@nozbe/watermelondb';
 import { Observable, combineLatest, map, startWith } from 'rxjs';
@@ -57,9 +62,13 @@ function arrivedRows(database: Database, query: Query<Reference>, limit: number)
   });
 }
 
+/** How many of the rows that have arrived a list shows while the first sync downloads. */
+export const ROWS_WHILE_DOWNLOADING = 50;
+
 function whileDownloading(database: Database, where: Q.Clause[], limit: number): Observable<ListPage<ReferenceView>> {
   const references = database.get<Reference>('references');
-  const arrived = arrivedRows(database, references.query(...where, notDeleted, Q.take(limit)), limit).pipe(
+  const rows = Math.min(limit, ROWS_WHILE_DOWNLOADING);
+  const arrived = arrivedRows(database, references.query(...where, notDeleted, Q.take(rows)), rows).pipe(
     map((records) => records.map(toReferenceView)),
     startWith([] as ReferenceView[]),
   );

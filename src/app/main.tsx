@@ -34,16 +34,28 @@ const sessions = createSessionStore({
   loadAuth: async () => (await loadRuntime()).auth,
   hasStoredSession,
   proofs: linkProofs,
-  async createClient(session) {
+  async createClient(session, { signedIn }) {
     problems.reset();
     const { createAppClient } = await loadRuntime();
-    return createAppClient(session, { loki: problems.hooks });
+    // Just signed in: the first page of their data is asked for while the database opens.
+    return createAppClient(session, { loki: problems.hooks, firstPullAhead: signedIn });
   },
   onSignedOut: (userId) => {
     clearDrafts(browserStorage(), userId);
     forgetSyncHistory(userId);
   },
 });
+
+/**
+ * The user started on the sign-in or sign-up form: the schemas that check
+ * the server's answer come too, or the answer to the login waits for them
+ * before the first sync can start. (Not for a stored session: a start from
+ * IndexedDB shows its rows before any answer needs checking.)
+ */
+const prefetchForSignIn = () => {
+  prefetch();
+  void loadRuntime().then((runtime) => runtime.schemas());
+};
 
 // Someone is signed in on this device: fetch the rest while React starts.
 if (hasStoredSession()) prefetch();
@@ -52,7 +64,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App sessions={sessions} worker={worker} problems={problems} router={router} onFirstInput={prefetch} />
+    <App sessions={sessions} worker={worker} problems={problems} router={router} onFirstInput={prefetchForSignIn} />
   </StrictMode>,
 );
 

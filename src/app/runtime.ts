@@ -6,3 +6,4 @@
  */
 export { auth } from '../web/auth';
 export { createAppClient } from '../web/create-app-client';
+export { schemas } from '../web/schemas';

@@ -56,8 +56,19 @@ describe('createSessionStore', () => {
     const createClient = vi.fn(fakeClient);
     const store = createSessionStore(deps(fakeAuth({ restore: () => ana }), true, createClient));
     await store.restore();
-    expect(createClient).toHaveBeenCalledWith(ana);
+    expect(createClient).toHaveBeenCalledWith(ana, { signedIn: false });
     expect(store.getSnapshot().phase).toBe('signed-in');
+  });
+
+  it('tells the client it opens after a sign-in or sign-up that the device most likely holds none of the data', async () => {
+    const createClient = vi.fn(fakeClient);
+    const store = createSessionStore(deps(fakeAuth(), false, createClient));
+    await store.restore();
+    await store.signIn({ email: 'ana@example.com', password: 'long enough' });
+    expect(createClient).toHaveBeenLastCalledWith(expect.anything(), { signedIn: true });
+    await store.signOut();
+    await store.signUp({ email: 'ana@example.com', name: 'Ana', password: 'long enough' });
+    expect(createClient).toHaveBeenLastCalledWith(expect.anything(), { signedIn: true });
   });
 
   it('stays signed out when signing in fails, and notifies subscribers of each change', async () => {

@@ -40,7 +40,8 @@ interface SessionDeps {
   loadAuth(): Promise<AuthApi>;
   /** Whether this device keeps a session (cheap, synchronous): without one, nothing is loaded to find out. */
   hasStoredSession(): boolean;
-  createClient(session: Session): AppClient | Promise<AppClient>;
+  /** `signedIn`: the user just signed in or up here (not a session this device kept), so the device most likely holds none of their data. */
+  createClient(session: Session, opening: { signedIn: boolean }): AppClient | Promise<AppClient>;
   /** Signing this user out of the device: what the app keeps beside the data goes too (drafts). */
   onSignedOut?(userId: string): void;
   /** Where a followed link's token waits until the user is signed in. */
@@ -100,8 +101,8 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
     }
   }
 
-  async function open(session: Session): Promise<void> {
-    const client = await createClient(session);
+  async function open(session: Session, signedIn: boolean): Promise<void> {
+    const client = await createClient(session, { signedIn });
     set({ phase: 'signed-in', client });
     void settleVerification(client);
   }
@@ -125,7 +126,7 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
           return;
         }
         const session = (await loadAuth()).restore();
-        if (session) await open(session);
+        if (session) await open(session, false);
         else set({ phase: 'signed-out' });
       } catch (error) {
         // A damaged stored session must not leave the app on its loading screen.
@@ -134,10 +135,10 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
       }
     },
     async signIn(input) {
-      await open(await (await loadAuth()).signIn(input));
+      await open(await (await loadAuth()).signIn(input), true);
     },
     async signUp(input) {
-      await open(await (await loadAuth()).signUp(input));
+      await open(await (await loadAuth()).signUp(input), true);
     },
     async renew(input) {
       if (snapshot.phase !== 'signed-in') throw new Error('Not signed in.');

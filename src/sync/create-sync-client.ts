@@ -23,7 +23,8 @@ import { silentLogger } from './ports';
 import type { AppLifecycle } from './scheduler';
 import type { SyncStateStore } from './sync-state';
 import { recordExists, recordIsLive } from './watermelon/records';
-import { createSyncService, type SyncRunResult, type SyncService } from './watermelon/sync-service';
+import { FIRST_SYNC_PAGE_SIZE, createSyncService, type SyncRunResult, type SyncService } from './watermelon/sync-service';
+import { withFirstPageAhead } from './first-page-ahead';
 import { createWatermelonStore } from './watermelon/watermelon-store';
 
 /**
@@ -73,6 +74,12 @@ export interface SyncClientOptions {
   userId: () => string;
   /** Test hook passed to the engine ('retry:<ms>', 'failed', ...). */
   trace?: (entry: string) => void;
+  /**
+   * This device has most likely never pulled for the user (they just signed
+   * in): the first page of a pull from 0 is asked for at once, while the
+   * database opens (first-page-ahead.ts). Wrong, it costs one page's request.
+   */
+  firstPullAhead?: boolean;
 }
 
 export type Actions = ReturnType<typeof createActions>;
@@ -110,7 +117,9 @@ export interface SyncClient {
 }
 
 export async function createSyncClient(ports: SyncClientPorts, options: SyncClientOptions): Promise<SyncClient> {
-  const { local, transport, network, timers } = ports;
+  const { local, network, timers } = ports;
+  // Before anything waits for the database: that wait is what the page ahead overlaps.
+  const transport = options.firstPullAhead ? withFirstPageAhead(ports.transport, FIRST_SYNC_PAGE_SIZE) : ports.transport;
   const { database, persistence } = local;
   const wall = ports.wall ?? (() => Date.now());
   const logger = ports.logger ?? silentLogger;

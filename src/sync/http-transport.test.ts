@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createHttpTransport } from './http-transport';
+import { NEXT_PAGE_AFTER_MS, createHttpTransport } from './http-transport';
+import { FakeClockTimers } from './testing/fake-timers';
 
 const emptyChanges = { users: { created: [], updated: [], deleted: [] }, references: { created: [], updated: [], deleted: [] } };
 
@@ -25,7 +26,8 @@ describe('http transport', () => {
     expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer tok');
   });
 
-  it('tells the next cursor from the headers before the page has arrived', async () => {
+  /** A page whose headers name cursor 9 and whose body ends when the test says. */
+  function slowPage() {
     let finish!: () => void;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -37,12 +39,39 @@ describe('http transport', () => {
       },
     });
     const { f } = fakeFetch(() => new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-sync-next': '9' } }));
+    return { f, finish: () => finish() };
+  }
+
+  it('tells the next cursor from the headers once the page has arrived, before it is parsed and checked', async () => {
+    const { f, finish } = slowPage();
     const t = createHttpTransport({ getToken: () => 'tok', fetch: f });
     const heard: number[] = [];
+    let resolved = false;
     const page = t.pull(0, 5000, (cursor) => heard.push(cursor));
+    void page.then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 20));
+    // Not while the page still arrives: the server would read the next one meanwhile.
+    expect(heard).toEqual([]);
+    finish();
     await vi.waitFor(() => expect(heard).toEqual([9]));
+    expect((await page).timestamp).toBe(9);
+    expect(resolved).toBe(true);
+  });
+
+  it('tells the next cursor NEXT_PAGE_AFTER_MS after the headers when the page is still arriving then', async () => {
+    const { f, finish } = slowPage();
+    const timers = new FakeClockTimers();
+    const t = createHttpTransport({ getToken: () => 'tok', fetch: f, timers });
+    const heard: number[] = [];
+    const page = t.pull(0, 5000, (cursor) => heard.push(cursor));
+    await vi.waitFor(() => expect(timers.pending()).toBeGreaterThan(1));
+    await timers.advance(NEXT_PAGE_AFTER_MS - 1);
+    expect(heard).toEqual([]);
+    await timers.advance(1);
+    expect(heard).toEqual([9]);
     finish();
     expect((await page).timestamp).toBe(9);
+    expect(heard).toEqual([9]);
   });
 
   it('tells no next cursor when the server names none or names garbage', async () => {

@@ -59,7 +59,8 @@ export async function createAppClient(session: Session, options: AppClientOption
     locks: tabs.locks,
     timers: options.timers ?? browserTimers,
     logger: options.logger ?? consoleLogger,
-    openLeader: (current) => openLeaderClient(current, options),
+    // A tab taking over from another writer opens data that writer pulled: nothing to ask ahead.
+    openLeader: (current, takingOver) => openLeaderClient(current, takingOver ? { ...options, firstPullAhead: false } : options),
     createMirror: () => createMirrorDatabase(session.user.id),
     sessionAlive: tabs.sessionAlive ?? (() => storedSessionIs(session.user.id)),
     onSignedOutElsewhere: tabs.onSignedOutElsewhere ?? (() => location.reload()),

@@ -49,6 +49,8 @@ export interface LeaderClientOptions {
   loki?: LokiHooks;
   /** Listen for the service worker's SYNC_NOW and keep its Background Sync registered (default true). */
   serviceWorker?: boolean;
+  /** The user just signed in on this device: ask for the first page of their data at once (SyncClientOptions.firstPullAhead). */
+  firstPullAhead?: boolean;
 }
 
 /** The writer's AppClient plus what serving other tabs needs. */
@@ -127,7 +129,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       ...(lifecycle ? { lifecycle } : {}),
       ...(withWorker ? { backgroundWake: browserBackgroundWake(logger) } : {}),
     },
-    { userId: () => current.user.id },
+    { userId: () => current.user.id, ...(options.firstPullAhead ? { firstPullAhead: true } : {}) },
   );
   const { actions, engine } = client;
   // The service worker syncs this user's outbox with the app closed: it needs the token.

@@ -50,12 +50,19 @@ export function serveFollowers(channel: TabChannel, client: LeaderClient, onSign
   let seq = 0;
   let stopped = false;
   const results = new Map<string, Promise<WireError | undefined>>();
-
-  const stopRows = watchRows(client.database, ({ table, upserts, removes }) => {
-    if (stopped) return;
-    seq += 1;
-    channel.post({ type: 'rows', epoch, seq, table, upserts, removes });
-  });
+  // Rows are watched from the first follower's snapshot request on. Every follower starts with a
+  // snapshot (and asks again after a gap or under a new writer), ignoring rows until it has it:
+  // before that, rows reach no one, and each message costs a copy and a structured clone of every
+  // row (twice: the channel and its loopback). A first sync in the only tab cloned all of its
+  // records so. `seq` needs to count only from the first snapshot, which carries it.
+  let stopRows: (() => void) | null = null;
+  const watchForFollowers = () => {
+    stopRows ??= watchRows(client.database, ({ table, upserts, removes }) => {
+      if (stopped) return;
+      seq += 1;
+      channel.post({ type: 'rows', epoch, seq, table, upserts, removes });
+    });
+  };
   const stopState = client.state.subscribe(() => {
     if (!stopped) channel.post({ type: 'state', epoch, state: client.state.getSnapshot() });
   });
@@ -77,6 +84,8 @@ export function serveFollowers(channel: TabChannel, client: LeaderClient, onSign
     if (stopped) return;
     switch (message.type) {
       case 'hello':
+        // Before the snapshot's read: a write committed meanwhile is in it, and posted too (ignored).
+        watchForFollowers();
         void snapshotRows(client.database, (rows) => {
           if (stopped) return;
           channel.post({ type: 'snapshot', epoch, seq, to: message.from, request: message.request, rows, state: client.state.getSnapshot() });
@@ -110,7 +119,7 @@ export function serveFollowers(channel: TabChannel, client: LeaderClient, onSign
     epoch,
     stop() {
       stopped = true;
-      stopRows();
+      stopRows?.();
       stopState();
       stopListening();
     },

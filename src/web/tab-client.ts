@@ -55,8 +55,8 @@ export interface TabClientDeps {
   locks: LocksLike;
   timers: Timers;
   logger: Logger;
-  /** Opens this user's real database and sync engine (leader-client.ts). */
-  openLeader(session: Session): Promise<LeaderClient>;
+  /** Opens this user's real database and sync engine (leader-client.ts); `takingOver`: after another writer tab left. */
+  openLeader(session: Session, takingOver: boolean): Promise<LeaderClient>;
   /** A fresh in-memory database for a follower (mirror-database.ts). */
   createMirror(): Database;
   /**
@@ -91,7 +91,7 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
   if (leaderNow) {
     let leader: LeaderClient;
     try {
-      leader = await deps.openLeader(deps.session);
+      leader = await deps.openLeader(deps.session, false);
     } catch (error) {
       leadership.release();
       channel.close();
@@ -150,7 +150,7 @@ export async function createTabClient(deps: TabClientDeps): Promise<TabClient> {
     }
     logger.warn('tabs: the writer tab closed; this tab takes over');
     try {
-      const opened = await deps.openLeader(follower.session);
+      const opened = await deps.openLeader(follower.session, true);
       if (closed) {
         await opened.close();
         return;

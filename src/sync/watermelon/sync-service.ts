@@ -33,7 +33,7 @@ import { createPagesAhead } from '../pages-ahead';
 import { countChanges, pullAllPages } from '../pull-pages';
 import { resolvePulled, type Raw } from '../resolve-pulled';
 import { quietOpaqueCursorNotice } from './opaque-cursors';
-import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
+import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
 
 export interface SyncRunResult {
   pulled: number;
@@ -42,6 +42,13 @@ export interface SyncRunResult {
   rejected: number;
   /** The run pulled from 0 (first sync, or recovery). */
   fullPull: boolean;
+  /**
+   * Which pull request (its number in SyncService.pullsSent's count) brought
+   * the page that left this run caught up (`more` absent); absent when the
+   * run did not pull. Everything the server committed before that request
+   * was sent is on this device now.
+   */
+  caughtUpAt?: number;
 }
 
 export interface SyncServiceDeps {
@@ -79,7 +86,12 @@ interface OnceResult {
   conflicts: PushConflict[];
   rejected: Record<string, PushRejection[]>;
   fullPull: boolean;
+  /** The number of the pull request whose page ended this pass (see SyncRunResult.caughtUpAt). */
+  caughtUpAt?: number;
 }
+
+/** Entries per page of a pull from 0 (SyncServiceDeps.firstSyncPageSize). */
+export const FIRST_SYNC_PAGE_SIZE = 5_000;
 
 function key(table: string, id: string) {
   return `${table}/${id}`;
@@ -193,6 +205,13 @@ export interface SyncRunOptions {
 
 export interface SyncService {
   run(options?: SyncRunOptions): Promise<SyncRunResult>;
+  /**
+   * How many pull requests the service has sent so far, counted when each is
+   * sent. A hint that arrived when this was n (a real-time event or connect)
+   * is answered by any later run whose `caughtUpAt` is above n: that run's
+   * last page was asked for after the hint, so it holds what the hint meant.
+   */
+  pullsSent?(): number;
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
@@ -200,7 +219,19 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { database, transport, store, clock, wall, logger } = deps;
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
   const pushMaxBytes = deps.pushMaxBytes ?? PUSH_MAX_BYTES;
-  const firstSyncPageSize = deps.firstSyncPageSize ?? 5_000;
+  const firstSyncPageSize = deps.firstSyncPageSize ?? FIRST_SYNC_PAGE_SIZE;
+
+  // Each pull request numbered when it is sent, and each page by the request that brought it.
+  let pullsSent = 0;
+  const pageNumbers = new WeakMap<PullResponse, number>();
+  const pull: Transport['pull'] = (since, limit, onNext) => {
+    const number = (pullsSent += 1);
+    return transport.pull(since, limit, onNext).then((page) => {
+      pageNumbers.set(page, number);
+      return page;
+    });
+  };
+  const counted: Transport = { pull, push: (changes, lastPulledAt) => transport.push(changes, lastPulledAt) };
 
   function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
     const out: Record<string, SyncTableChangeSet> = {};
@@ -332,6 +363,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           if (p.initial) deps.onInitialProgress?.({ received: p.received, total: p.total });
           result.pulled = count;
           result.more = page.more === true;
+          if (!result.more) result.caughtUpAt = pageNumbers.get(page);
           // A server that says "more" without moving its cursor would make us loop forever.
           if (result.more && page.timestamp === since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
           if (result.more) {
@@ -341,8 +373,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           await notePulledDeletions(page.changes);
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
-        const pulled = await pullAllPages(transport, since, (page) => {
+        const pulled = await pullAllPages(counted, since, (page) => {
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
+          if (!page.more) result.caughtUpAt = pageNumbers.get(page);
         });
         result.pulled = pulled.received;
         await notePulledDeletions(pulled.changes);
@@ -385,7 +418,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   // The pages of a paged pull, each asked for as soon as its cursor is known (pages-ahead.ts).
   // A failed request fails the run that takes it.
-  const pages = createPagesAhead((since, onNext) => transport.pull(since, firstSyncPageSize, onNext));
+  const pages = createPagesAhead((since, onNext) => pull(since, firstSyncPageSize, onNext));
 
   /** once(), then the rest of a paged pull from 0, each page its own write. */
   async function pullThrough(fromZero: boolean, pushOnly = false): Promise<OnceResult> {
@@ -398,6 +431,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         pagingState = null;
         const next = await once(false, paging);
         result.more = next.more;
+        if (next.caughtUpAt !== undefined) result.caughtUpAt = next.caughtUpAt;
         result.pulled += next.pulled;
         result.pushed += next.pushed;
         result.conflicts.push(...next.conflicts);
@@ -439,6 +473,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
         fullPull: first.fullPull,
       };
+      const caughtUp = (pass: OnceResult) => {
+        if (pass.caughtUpAt !== undefined) total.caughtUpAt = Math.max(total.caughtUpAt ?? 0, pass.caughtUpAt);
+      };
+      caughtUp(first);
       // Every push of the run counts: the follow-up pull's own push (a write made while the
       // run was under way) can lose too, and then needs a pull of its own to show the winner.
       const allLost: PushConflict[] = [];
@@ -457,6 +495,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           total.fullPull = true;
         }
         for (const pass of passes) {
+          caughtUp(pass);
           total.pulled += pass.pulled;
           total.pushed += pass.pushed;
           total.conflicts.push(...pass.conflicts);
@@ -474,5 +513,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       await deps.persistence.saveNow().catch((error: unknown) => logger.warn('sync: saving after the sync failed', error));
       return total;
     },
+    pullsSent: () => pullsSent,
   };
 }
