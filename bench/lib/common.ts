@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NEXT_PAGE_AFTER_MS } from '../../src/sync/http-transport';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -258,9 +259,10 @@ export async function seedReferences(url: string, user: User, count: number): Pr
 }
 
 /**
- * A whole pull from 0, as the app's client reads it (pages-ahead.ts): each
- * next page is asked for as soon as the server names its cursor in the
- * headers, so the server reads it while this one is still arriving.
+ * A whole pull from 0, as the app's client reads it (http-transport.ts,
+ * pages-ahead.ts): each next page is asked for once this one has arrived,
+ * before it is parsed, or NEXT_PAGE_AFTER_MS after its headers if it is
+ * still arriving then (its cursor is in the headers).
  */
 export async function pullAll(url: string, user: User): Promise<number> {
   const page = (since: number | string) => fetch(`${url}/api/sync/pull?since=${since}`, { headers: { authorization: `Bearer ${user.token}` } });
@@ -270,8 +272,17 @@ export async function pullAll(url: string, user: User): Promise<number> {
     const res = await next;
     if (res.status !== 200) throw new Error(`pull ${res.status}`);
     const ahead = res.headers.get('x-sync-next');
-    if (ahead !== null) next = page(ahead);
-    const body = (await res.json()) as { changes: Record<string, { created: unknown[]; updated: unknown[]; deleted: unknown[] }>; timestamp: number; more?: boolean };
+    let asked = false;
+    const askAhead = () => {
+      if (ahead === null || asked) return;
+      asked = true;
+      next = page(ahead);
+    };
+    const timer = setTimeout(askAhead, NEXT_PAGE_AFTER_MS);
+    const text = await res.text();
+    clearTimeout(timer);
+    askAhead();
+    const body = JSON.parse(text) as { changes: Record<string, { created: unknown[]; updated: unknown[]; deleted: unknown[] }>; timestamp: number; more?: boolean };
     for (const t of Object.values(body.changes)) count += t.created.length + t.updated.length + t.deleted.length;
     if (!body.more) return count;
     if (ahead === null) next = page(body.timestamp);

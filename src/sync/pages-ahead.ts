@@ -1,10 +1,11 @@
 /**
- * The pages of a paged pull, each asked for as soon as its cursor is known:
- * from the previous page's headers where the server names it
- * (NEXT_CURSOR_HEADER, reported by Transport.pull's `onNext`), else once the
- * previous page is parsed. So the server reads page n+1 while page n is still
- * arriving, being parsed and being written, and a first sync takes about the
- * longest of those per page, not their sum.
+ * The pages of a paged pull, each asked for as soon as the transport tells
+ * its cursor: where the server names it (NEXT_CURSOR_HEADER), Transport.pull's
+ * `onNext` tells it once the previous page has arrived, before it is parsed,
+ * checked and written (or a while after its headers on a slow link:
+ * http-transport.ts), else once the previous page is parsed. So the server
+ * reads page n+1 while page n is being parsed and written, and a first sync
+ * takes about the longest of those per page, not their sum.
  *
  * At most one page waits ahead of the one being taken: a page's successor is
  * asked for only once that page itself is taken, so a slow device never holds
