@@ -32,8 +32,15 @@ describe('logs', () => {
     expect(all).not.toContain('password-123');
     expect(all).not.toContain(user.token);
     expect(all).not.toContain('SECRET-MESSAGE-MARKER');
-    const requests = lines.map((l) => JSON.parse(l) as { reqId?: string; msg: string }).filter((l) => l.msg === 'incoming request');
-    expect(requests.length).toBeGreaterThan(0);
-    for (const entry of requests) expect(entry.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    const requests = lines
+      .map((l) => JSON.parse(l) as { reqId?: string; msg: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number })
+      .filter((l) => l.msg === 'request completed');
+    // One line per request, with what an access log needs.
+    expect(requests.filter((r) => r.req?.url === '/api/sync/push').map((r) => r.res?.statusCode)).toEqual([200, 400]);
+    expect(lines.some((l) => l.includes('incoming request'))).toBe(false);
+    for (const entry of requests) {
+      expect(entry.reqId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(entry.responseTime).toBeGreaterThanOrEqual(0);
+    }
   });
 });
