@@ -10,13 +10,6 @@
  * - A reconnect or the user's Retry starts the schedule from the beginning.
  * - 429 → the server asked us to slow down: no failure of ours, so nothing is
  *   counted; every trigger waits until its `Retry-After` has passed, then one run.
- *
- * A real-time hint (an event, a socket (re)connect) that arrives during a run
- * asks for the next one, unless the run answered it already: when the run's
- * last page was asked for after the hint arrived (SyncService.pullsSent), the
- * server had committed what the hint announced by then, so the page held it.
- * The first sync on a device is the common case: the socket connects while
- * its pages download, and a second run would only pull nothing.
  */
 import { createBackoff, RETRY_DELAYS_MS, type Backoff } from './backoff';
 import { syncErrorReason } from './error-reason';
@@ -88,13 +81,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let pullWanted = true;
   let started = false;
   const cleanups: (() => void)[] = [];
-  // What asked for the next run: the pull count when the latest real-time hint arrived, and whether anything else did.
-  let hintAt: number | null = null;
-  // The same for hints that arrived but wait in the scheduler's debounce (Infinity: the service does not count).
-  let hintArrived: number | null = null;
-  let otherReason = false;
-  // SyncRunResult.caughtUpAt of the latest successful run that pulled.
-  let caughtUpAt: number | null = null;
 
   function clearRetry() {
     if (retryTimer !== null) timers.clearTimeout(retryTimer);
@@ -113,21 +99,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       trace('rate-limited-wait');
       return;
     }
-    const onlyHint = hintAt !== null && !otherReason;
-    const answered = onlyHint && caughtUpAt !== null && caughtUpAt > hintAt!;
-    hintAt = null;
-    otherReason = false;
-    if (answered) {
-      trace('hint-answered');
-      return;
-    }
     clearRetry();
     state.set({ syncing: true });
     const pull = pullWanted;
     pullWanted = false;
     try {
-      const result = await service.run({ pull });
-      if (result.caughtUpAt !== undefined) caughtUpAt = Math.max(caughtUpAt ?? 0, result.caughtUpAt);
+      await service.run({ pull });
       backoff.reset();
       state.set({ lastError: null, lastSuccessAt: wall() });
     } catch (error) {
@@ -195,10 +172,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (stopped) return Promise.resolve();
     if (reason === 'reconnect') backoff.reset();
     if (reason !== 'local-write') pullWanted = true;
-    if (reason === 'realtime' && hintArrived !== null) {
-      hintAt = Math.max(hintAt ?? 0, hintArrived);
-      hintArrived = null;
-    } else otherReason = true;
     logger.debug(`sync requested: ${reason}`);
     return flight.request();
   }
@@ -229,10 +202,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
             realtime: deps.realtime,
             clock: deps.clock,
             logger,
-            requestSync: () => {
-              hintArrived = Math.max(hintArrived ?? 0, service.pullsSent?.() ?? Infinity);
-              scheduler.realtime();
-            },
+            requestSync: () => scheduler.realtime(),
             isAlreadyLocal: (event) => isAlreadyLocal(store, event),
           }),
         );

@@ -102,23 +102,6 @@ describe('sync service', () => {
     expect(await t.database.get('references').query().fetchCount()).toBe(5);
   });
 
-  it('reports which pull request left the run caught up (the engine answers real-time hints with it)', async () => {
-    const server = serverWithReferences('c', 5);
-    const t = await setup(server);
-    expect(t.service.pullsSent?.()).toBe(0);
-    const first = await t.service.run();
-    // Pages of 2 from 0: requests 1, 2 and 3; the third one's page has no `more`.
-    expect(first.caughtUpAt).toBe(3);
-    expect(t.service.pullsSent?.()).toBe(3);
-    const incremental = await t.service.run();
-    expect(incremental.caughtUpAt).toBe(4);
-    await t.actions.requestReference({ refereeName: 'Push only', refereeEmail: 'p@example.com', message: '' });
-    const pushOnly = await t.service.run({ pull: false });
-    expect(pushOnly.pushed).toBe(1);
-    expect(pushOnly.caughtUpAt).toBeUndefined();
-    expect(t.service.pullsSent?.()).toBe(4);
-  });
-
   it('a pull from 0 asks for the next page while it writes the current one', async () => {
     const server = serverWithReferences('q', 5);
     const t = await setup(server);

@@ -33,7 +33,7 @@ import { createPagesAhead } from '../pages-ahead';
 import { countChanges, pullAllPages } from '../pull-pages';
 import { resolvePulled, type Raw } from '../resolve-pulled';
 import { quietOpaqueCursorNotice } from './opaque-cursors';
-import type { ChangeSet, Logger, Persistence, PullResponse, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
+import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
 
 export interface SyncRunResult {
   pulled: number;
@@ -42,13 +42,6 @@ export interface SyncRunResult {
   rejected: number;
   /** The run pulled from 0 (first sync, or recovery). */
   fullPull: boolean;
-  /**
-   * Which pull request (its number in SyncService.pullsSent's count) brought
-   * the page that left this run caught up (`more` absent); absent when the
-   * run did not pull. Everything the server committed before that request
-   * was sent is on this device now.
-   */
-  caughtUpAt?: number;
 }
 
 export interface SyncServiceDeps {
@@ -86,8 +79,6 @@ interface OnceResult {
   conflicts: PushConflict[];
   rejected: Record<string, PushRejection[]>;
   fullPull: boolean;
-  /** The number of the pull request whose page ended this pass (see SyncRunResult.caughtUpAt). */
-  caughtUpAt?: number;
 }
 
 /** Entries per page of a pull from 0 (SyncServiceDeps.firstSyncPageSize). */
@@ -205,13 +196,6 @@ export interface SyncRunOptions {
 
 export interface SyncService {
   run(options?: SyncRunOptions): Promise<SyncRunResult>;
-  /**
-   * How many pull requests the service has sent so far, counted when each is
-   * sent. A hint that arrived when this was n (a real-time event or connect)
-   * is answered by any later run whose `caughtUpAt` is above n: that run's
-   * last page was asked for after the hint, so it holds what the hint meant.
-   */
-  pullsSent?(): number;
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
@@ -220,18 +204,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const pushChunkSize = deps.pushChunkSize ?? 1_000;
   const pushMaxBytes = deps.pushMaxBytes ?? PUSH_MAX_BYTES;
   const firstSyncPageSize = deps.firstSyncPageSize ?? FIRST_SYNC_PAGE_SIZE;
-
-  // Each pull request numbered when it is sent, and each page by the request that brought it.
-  let pullsSent = 0;
-  const pageNumbers = new WeakMap<PullResponse, number>();
-  const pull: Transport['pull'] = (since, limit, onNext) => {
-    const number = (pullsSent += 1);
-    return transport.pull(since, limit, onNext).then((page) => {
-      pageNumbers.set(page, number);
-      return page;
-    });
-  };
-  const counted: Transport = { pull, push: (changes, lastPulledAt) => transport.push(changes, lastPulledAt) };
 
   function normalizePulled(changes: ChangeSet, now: number, pulledIds: Set<string>): SyncDatabaseChangeSet {
     const out: Record<string, SyncTableChangeSet> = {};
@@ -363,7 +335,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           if (p.initial) deps.onInitialProgress?.({ received: p.received, total: p.total });
           result.pulled = count;
           result.more = page.more === true;
-          if (!result.more) result.caughtUpAt = pageNumbers.get(page);
           // A server that says "more" without moving its cursor would make us loop forever.
           if (result.more && page.timestamp === since) throw new SyncError(SyncErrorCode.protocol, `pull cursor did not advance past ${since} although more was set`);
           if (result.more) {
@@ -373,9 +344,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           await notePulledDeletions(page.changes);
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
-        const pulled = await pullAllPages(counted, since, (page) => {
+        const pulled = await pullAllPages(transport, since, (page) => {
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
-          if (!page.more) result.caughtUpAt = pageNumbers.get(page);
         });
         result.pulled = pulled.received;
         await notePulledDeletions(pulled.changes);
@@ -418,7 +388,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   // The pages of a paged pull, each asked for as soon as its cursor is known (pages-ahead.ts).
   // A failed request fails the run that takes it.
-  const pages = createPagesAhead((since, onNext) => pull(since, firstSyncPageSize, onNext));
+  const pages = createPagesAhead((since, onNext) => transport.pull(since, firstSyncPageSize, onNext));
 
   /** once(), then the rest of a paged pull from 0, each page its own write. */
   async function pullThrough(fromZero: boolean, pushOnly = false): Promise<OnceResult> {
@@ -431,7 +401,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         pagingState = null;
         const next = await once(false, paging);
         result.more = next.more;
-        if (next.caughtUpAt !== undefined) result.caughtUpAt = next.caughtUpAt;
         result.pulled += next.pulled;
         result.pushed += next.pushed;
         result.conflicts.push(...next.conflicts);
@@ -473,10 +442,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         rejected: Object.values(first.rejected).reduce((n, list) => n + list.length, 0),
         fullPull: first.fullPull,
       };
-      const caughtUp = (pass: OnceResult) => {
-        if (pass.caughtUpAt !== undefined) total.caughtUpAt = Math.max(total.caughtUpAt ?? 0, pass.caughtUpAt);
-      };
-      caughtUp(first);
       // Every push of the run counts: the follow-up pull's own push (a write made while the
       // run was under way) can lose too, and then needs a pull of its own to show the winner.
       const allLost: PushConflict[] = [];
@@ -495,7 +460,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           total.fullPull = true;
         }
         for (const pass of passes) {
-          caughtUp(pass);
           total.pulled += pass.pulled;
           total.pushed += pass.pushed;
           total.conflicts.push(...pass.conflicts);
@@ -513,6 +477,5 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       await deps.persistence.saveNow().catch((error: unknown) => logger.warn('sync: saving after the sync failed', error));
       return total;
     },
-    pullsSent: () => pullsSent,
   };
 }
