@@ -21,8 +21,6 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   timers?: Timers;
   schemas?: LoadSchemas;
-  /** NEXT_PAGE_AFTER_MS; needs `timers` (without them the next cursor is told once the page has arrived). */
-  nextPageAfterMs?: number;
 }
 
 /**
@@ -36,7 +34,7 @@ export interface HttpTransportOptions {
  * where a page takes longer than this to arrive, the next one is still read
  * by the server while this one travels.
  */
-export const NEXT_PAGE_AFTER_MS = 150;
+export const NEXT_PAGE_AFTER_MS = 150; // needs `timers`: without them, only once the page has arrived
 
 function serverTimeOf(response: HttpResponse): number | undefined {
   const value = Number(response.headers.get(SERVER_TIME_HEADER));
@@ -164,7 +162,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           if (timer !== null) timers?.clearTimeout(timer);
           onNext(Number(next));
         };
-        if (timers) timer = timers.setTimeout(tell, options.nextPageAfterMs ?? NEXT_PAGE_AFTER_MS);
+        if (timers) timer = timers.setTimeout(tell, NEXT_PAGE_AFTER_MS);
         return readPage(response, tell).finally(() => {
           // A body that broke off tells nothing: the run fails with it.
           told = true;

@@ -45,8 +45,10 @@ export interface Transport {
    * One page of changes after `since` (0 = everything). Rejects with a
    * SyncError: `network` when nothing reached the server, `unauthorized` on
    * 401, `server`/`protocol` otherwise. Never resolves with partial data.
-   * `onNext`, when given, hears the cursor the page ends at as soon as it is
-   * known, before the page itself has arrived (where the server says it early).
+   * `onNext`, when given, hears the cursor the page ends at before the page
+   * is parsed and returned, where the server names it early (the HTTP
+   * transport: once the page's bytes have arrived, or NEXT_PAGE_AFTER_MS
+   * after its headers if they have not).
    */
   pull(since: number, limit?: number, onNext?: (cursor: number) => void): Promise<PullResponse>;
   /**

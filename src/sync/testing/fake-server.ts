@@ -155,7 +155,7 @@ export class FakeServer {
         const error = this.failNext?.('pull');
         if (error) throw error;
         const page = structuredCloneSafe(this.pull(since, limit));
-        // As the real server does: the next cursor before the page (NEXT_CURSOR_HEADER).
+        // As the HTTP transport does with NEXT_CURSOR_HEADER: the next cursor before the page is returned.
         if (page.more) onNext?.(page.timestamp);
         return page;
       },
