@@ -71,6 +71,25 @@ describe('createSessionStore', () => {
     expect(createClient).toHaveBeenLastCalledWith(expect.anything(), { signedIn: true });
   });
 
+  it('asks whether another device verified the email when it opens a kept unverified session, not right after a sign-in', async () => {
+    const unverified: Session = { ...ana, user: { ...ana.user, email_verified: false } };
+    const verified: Session = { ...unverified, user: { ...unverified.user, email_verified: true } };
+    const kept = fakeAuth({ restore: () => unverified, refresh: vi.fn(async () => verified) });
+    const store = createSessionStore(deps(kept, true));
+    await store.restore();
+    await vi.waitFor(() => expect(kept.refresh).toHaveBeenCalledTimes(1));
+    const client = (store.getSnapshot() as { client: AppClient }).client;
+    await vi.waitFor(() => expect(client.renewSession).toHaveBeenCalledWith(verified));
+
+    const fresh = fakeAuth({ signIn: vi.fn(async () => unverified) });
+    const signingIn = createSessionStore(deps(fresh, false));
+    await signingIn.restore();
+    await signingIn.signIn({ email: 'ana@example.com', password: 'long enough' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fresh.refresh).not.toHaveBeenCalled();
+    expect(signingIn.getSnapshot().phase).toBe('signed-in');
+  });
+
   it('stays signed out when signing in fails, and notifies subscribers of each change', async () => {
     const auth = fakeAuth({ signIn: vi.fn(async () => Promise.reject(new Error('Wrong password'))) });
     const store = createSessionStore(deps(auth, false));

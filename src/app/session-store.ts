@@ -69,8 +69,12 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
     adopt(client, await (await loadAuth()).verifyEmail(client.session, proof));
   }
 
-  /** After opening: a followed link proves the email; otherwise ask whether another device did. */
-  async function settleVerification(client: AppClient): Promise<void> {
+  /**
+   * After opening: a followed link proves the email; otherwise a kept session asks whether
+   * another device did. A session just signed in or up does not: its answer said so already,
+   * and the request would queue beside the first sync's pages.
+   */
+  async function settleVerification(client: AppClient, signedIn: boolean): Promise<void> {
     const pending = proofs?.peek() ?? null;
     if (pending) {
       try {
@@ -93,7 +97,7 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
       set({ phase: 'signed-in', client });
       return;
     }
-    if (client.session.user.email_verified) return;
+    if (client.session.user.email_verified || signedIn) return;
     try {
       adopt(client, await (await loadAuth()).refresh(client.session));
     } catch {
@@ -104,7 +108,7 @@ export function createSessionStore({ loadAuth, hasStoredSession, createClient, o
   async function open(session: Session, signedIn: boolean): Promise<void> {
     const client = await createClient(session, { signedIn });
     set({ phase: 'signed-in', client });
-    void settleVerification(client);
+    void settleVerification(client, signedIn);
   }
 
   return {
