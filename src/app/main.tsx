@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { watchSessionEndings } from '../web/session-endings';
 import { SESSION_KEY } from '../web/session-key';
 import { App, loadSignedInApp } from './components/app';
+import { warmDateFormats } from './dates';
 import { createDeviceProblems } from './device-problems';
 import { browserStorage, clearDrafts } from './drafts';
 import { forgetSyncHistory } from './sync-history';
@@ -50,12 +51,20 @@ const sessions = createSessionStore({
  * The user started on the sign-in or sign-up form: the schemas that check
  * the server's answer come too, or the answer to the login waits for them
  * before the first sync can start. (Not for a stored session: a start from
- * IndexedDB shows its rows before any answer needs checking.)
+ * IndexedDB shows its rows before any answer needs checking.) The date
+ * formatters are built meanwhile, when the page is idle, not in the first
+ * render of the rows.
  */
 const prefetchForSignIn = () => {
   prefetch();
   void loadRuntime().then((runtime) => runtime.schemas());
+  whenIdle(warmDateFormats);
 };
+
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 2_000 });
+  else setTimeout(work, 0);
+}
 
 // Someone is signed in on this device: fetch the rest while React starts.
 if (hasStoredSession()) prefetch();
