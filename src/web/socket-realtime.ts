@@ -32,6 +32,11 @@ export function createSocketRealtime(options: SocketRealtimeOptions): Realtime {
         reconnection: true,
         reconnectionDelay: 1_000,
         reconnectionDelayMax: 5_000,
+        // A WebSocket straight away: polling first (socket.io's default) sent four requests that
+        // queued beside the first sync's pages before the upgrade. A network that blocks
+        // WebSockets still gets a connection, by polling, after the WebSocket fails.
+        transports: ['websocket', 'polling'],
+        tryAllTransports: true,
       };
       const s = options.url === undefined ? io(opts) : io(options.url, opts);
       socket = s;
