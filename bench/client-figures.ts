@@ -14,6 +14,8 @@ import { bareSocketServer, batchesFor, rawPglite, rawSelect, rawUpsert } from '.
 const WRITES = 200;
 const PROPAGATIONS = 100;
 const COLD_STARTS = 3;
+/** First syncs of 10,000 measured, each on a new device (browser profile): the figure is their median. */
+const FIRST_SYNCS = 3;
 
 /** The pulled data as WatermelonDB's synchronize() takes it, with the same local columns the app sets. */
 async function watermelonChanges(url: string, user: User): Promise<string> {
@@ -298,10 +300,25 @@ export async function clientFigures(staticDir: string, floorDir: string): Promis
       try {
         await context.addInitScript(firstRowProbe, LIST);
         log('client: initial sync of 10,000');
-        const { page, ms } = await signInTimed(context, server.url, u10, 10_000, scripts);
+        const { page, ms: firstMs } = await signInTimed(context, server.url, u10, 10_000, scripts);
+        // One sample was the figure before, and the first on a server whose code had not run yet;
+        // the floor's parts are medians of warmed runs. Each further sample is a new device.
+        const samples = [firstMs];
+        for (let i = 1; i < FIRST_SYNCS; i += 1) {
+          const device = await launch();
+          try {
+            samples.push((await signInTimed(device, server.url, u10, 10_000)).ms);
+          } finally {
+            await device.close();
+          }
+        }
+        const ms = median(samples);
         const fp = await floorPage(context, floor.url);
         const floor10k = await firstSyncFloor(fp, server.url, u10);
-        results.push(result('initial_sync_10k_ms', ms, 'ms', floor10k.ms, '<= 1000 and ratio <= 1.5', (v, r) => v <= 1_000 && r !== null && r <= 1.5, floor10k.note(ms)));
+        const sampled = `median of ${FIRST_SYNCS} first syncs, each on a new device: ${samples.map((v) => Math.round(v)).join(', ')} ms`;
+        results.push(
+          result('initial_sync_10k_ms', ms, 'ms', floor10k.ms, '<= 1000 and ratio <= 1.5', (v, r) => v <= 1_000 && r !== null && r <= 1.5, `${sampled}; ${floor10k.note(ms)}`),
+        );
 
         log('client: cold starts offline');
         const colds: number[] = [];
