@@ -6,4 +6,13 @@
  */
 import './zod-without-eval';
 
-export { AuthResponseSchema, ErrorBodySchema, PullResponseSchema, PushResponseSchema, UserResponseSchema } from '../shared/protocol';
+export {
+  AuthResponseSchema,
+  ErrorBodySchema,
+  PulledIdSchema,
+  PullFrameSchema,
+  PullResponseSchema,
+  PullRowSchemas,
+  PushResponseSchema,
+  UserResponseSchema,
+} from '../shared/protocol';

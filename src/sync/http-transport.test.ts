@@ -118,4 +118,69 @@ describe('http transport', () => {
     const crash = createHttpTransport({ getToken: () => 't', fetch: fakeFetch(() => json({ error: { code: 'internal', message: 'x' } }, 500)).f });
     await expect(crash.push({}, null)).rejects.toMatchObject({ code: 'server', status: 500, message: 'internal: x' });
   });
+
+  const reference = (id: string) => ({
+    id,
+    user_id: 'u1',
+    referee_name: 'Ref',
+    referee_email: 'ref@example.org',
+    message: 'm',
+    status: 'pending',
+    response: null,
+    responded_at: null,
+    reminded_at: null,
+    server_id: id,
+    sync_status: 'synced',
+    last_synced_at: null,
+    created_at: 1,
+    updated_at: 2,
+    is_deleted: false,
+  });
+
+  /** A page in the server's layout (a record per line), its body written as `pieces` and closed when the test says. */
+  function linePage(records: unknown[]) {
+    const lines = [
+      '{"changes":{"users":{"created":[',
+      '],"updated":[',
+      '],"deleted":[',
+      ']},"references":{"created":[',
+      records.map((r) => JSON.stringify(r)).join(',\n'),
+      '],"updated":[',
+      '],"deleted":[',
+      '"gone"',
+      ']}},"timestamp":9}',
+    ];
+    let finish!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(lines.slice(0, 6).join('\n')));
+        finish = () => {
+          controller.enqueue(new TextEncoder().encode(`\n${lines.slice(6).join('\n')}`));
+          controller.close();
+        };
+      },
+    });
+    const { f } = fakeFetch(() => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
+    return { f, finish: () => finish() };
+  }
+
+  it('checks each record of a page as it arrives: the result is what checking the whole page gives', async () => {
+    const stray = { ...reference('r1'), password_hash: 'x' };
+    const lines = linePage([stray, reference('r2')]);
+    const byLine = createHttpTransport({ getToken: () => 't', fetch: lines.f }).pull(0);
+    lines.finish();
+    const whole = { ...emptyChanges, references: { created: [stray, reference('r2')], updated: [], deleted: ['gone'] } };
+    const asOne = await createHttpTransport({ getToken: () => 't', fetch: fakeFetch(() => json({ changes: whole, timestamp: 9 })).f }).pull(0);
+    const page = await byLine;
+    expect(page).toEqual(asOne);
+    // The record's stray column is not kept, as checking the whole page does not keep it.
+    expect(page.changes.references!.created[0]).toEqual(reference('r1'));
+  });
+
+  it('refuses a page at its first bad record, naming it, while the rest is still on its way', async () => {
+    const lines = linePage([reference('r1'), { ...reference('r2'), status: 'hacked' }]);
+    const pulled = createHttpTransport({ getToken: () => 't', fetch: lines.f }).pull(0);
+    // The body never finishes: only a check as the records arrive can refuse it.
+    await expect(pulled).rejects.toMatchObject({ code: 'protocol', message: expect.stringContaining('changes.references.created') });
+  });
 });

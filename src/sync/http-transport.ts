@@ -9,8 +9,8 @@ import { NEXT_CURSOR_HEADER, REMAINING_HEADER, SERVER_TIME_HEADER } from '../sha
 import { SyncError, SyncErrorCode } from './errors';
 import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
 import type { PullResponse, PushResponse, Timers, Transport } from './ports';
-import { createPageParser } from './page-parser';
-import { loadProtocolSchemas, type LoadSchemas } from './protocol-schemas';
+import { createPageParser, type RecordCheck } from './page-parser';
+import { loadProtocolSchemas, type LoadSchemas, type ProtocolSchemas } from './protocol-schemas';
 
 export interface HttpTransportOptions {
   /** '' for same origin. */
@@ -72,23 +72,36 @@ interface TextDecoderLike {
 
 /**
  * A pull page parsed as its bytes arrive (page-parser.ts): never its whole
- * text and its records at once. Read whole where the platform has no byte
- * stream or no TextDecoder.
+ * text and its records at once, each record checked by `check` as it comes.
+ * Read whole where the platform has no byte stream or no TextDecoder.
  */
-async function readPage(response: HttpResponse, arrived: () => void): Promise<unknown> {
+async function readPage(response: HttpResponse, arrived: () => void, check: RecordCheck): Promise<{ page: unknown; checked: boolean }> {
   const Decoder = (globalThis as { TextDecoder?: new () => TextDecoderLike }).TextDecoder;
   if (!response.body || !Decoder) {
-    const body = await response.json();
+    const page: unknown = await response.json();
     arrived();
-    return body;
+    return { page, checked: false };
   }
-  const parser = createPageParser();
+  const parser = createPageParser(check);
   const decoder = new Decoder();
   const reader = response.body.getReader();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.write(decoder.decode(chunk.value, { stream: true }));
   arrived();
   parser.write(decoder.decode());
-  return parser.end();
+  const page = parser.end();
+  return { page, checked: parser.checkedAll };
+}
+
+/** Each record of a page against its table's schema (a table the page schema does not know is dropped by it anyway). */
+function recordCheck(schemas: ProtocolSchemas): RecordCheck {
+  const rows: Record<string, z.ZodType | undefined> = schemas.PullRowSchemas;
+  return (table, kind, record) => {
+    const schema = kind === 'deleted' ? schemas.PulledIdSchema : kind === 'created' || kind === 'updated' ? rows[table] : undefined;
+    if (!schema || !Object.hasOwn(rows, table)) return record;
+    const parsed = schema.safeParse(record);
+    if (!parsed.success) throw new SyncError(SyncErrorCode.protocol, `pull: unexpected response: changes.${table}.${kind}: ${parsed.error.message}`);
+    return parsed.data;
+  };
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
@@ -136,7 +149,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     let body: unknown;
     try {
       body = await read(response);
-    } catch {
+    } catch (error) {
+      // A record refused by its check says which and why.
+      if (error instanceof SyncError) throw error;
       throw new SyncError(SyncErrorCode.protocol, `${path}: response is not JSON`);
     }
     return { body, response };
@@ -150,9 +165,20 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 
   return {
     async pull(since, limit, onNext): Promise<PullResponse> {
-      const read = (response: HttpResponse) => {
+      let checked = false;
+      // The schemas are asked for with the request, not before it (the first page of a sign-in
+      // goes out while they may still load), and are there when its records start to arrive.
+      const checking = schemas();
+      // Awaited below; a request that fails first leaves it unawaited, which is no error of its own.
+      checking.catch(() => {});
+      const read = async (response: HttpResponse) => {
+        const check = recordCheck(await checking);
         const next = response.headers.get(NEXT_CURSOR_HEADER);
-        if (!onNext || next === null || next.trim() === '' || !Number.isFinite(Number(next))) return readPage(response, () => {});
+        const done = (read: { page: unknown; checked: boolean }) => {
+          checked = read.checked;
+          return read.page;
+        };
+        if (!onNext || next === null || next.trim() === '' || !Number.isFinite(Number(next))) return done(await readPage(response, () => {}, check));
         const timers = options.timers;
         let timer: unknown = null;
         let told = false;
@@ -163,14 +189,18 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           onNext(Number(next));
         };
         if (timers) timer = timers.setTimeout(tell, NEXT_PAGE_AFTER_MS);
-        return readPage(response, tell).finally(() => {
-          // A body that broke off tells nothing: the run fails with it.
-          told = true;
-          if (timer !== null) timers?.clearTimeout(timer);
-        });
+        return done(
+          await readPage(response, tell, check).finally(() => {
+            // A body that broke off tells nothing: the run fails with it.
+            told = true;
+            if (timer !== null) timers?.clearTimeout(timer);
+          }),
+        );
       };
       const { body, response } = await request(`/api/sync/pull${queryString({ since, limit })}`, { method: 'GET' }, read);
-      const data = parse((await schemas()).PullResponseSchema, body, 'pull');
+      const loaded = await checking;
+      // Records checked one by one as they arrived: only the frame around them is left to check.
+      const data = checked ? (parse(loaded.PullFrameSchema, body, 'pull') as z.infer<ProtocolSchemas['PullResponseSchema']>) : parse(loaded.PullResponseSchema, body, 'pull');
       const result: PullResponse = { changes: data.changes, timestamp: data.timestamp };
       if (data.more) {
         result.more = true;

@@ -8,7 +8,10 @@
 import type * as Protocol from '../shared/protocol';
 
 /** The answers the client checks. */
-export type ProtocolSchemas = Pick<typeof Protocol, 'AuthResponseSchema' | 'ErrorBodySchema' | 'PullResponseSchema' | 'PushResponseSchema' | 'UserResponseSchema'>;
+export type ProtocolSchemas = Pick<
+  typeof Protocol,
+  'AuthResponseSchema' | 'ErrorBodySchema' | 'PulledIdSchema' | 'PullFrameSchema' | 'PullResponseSchema' | 'PullRowSchemas' | 'PushResponseSchema' | 'UserResponseSchema'
+>;
 export type LoadSchemas = () => Promise<ProtocolSchemas>;
 
 let loading: Promise<ProtocolSchemas> | null = null;

@@ -23,18 +23,29 @@ export const PullQuerySchema = z.object({
     .transform((v) => Math.min(v ?? PULL_LIMIT_MAX, PULL_LIMIT_MAX)),
 });
 
-const tableChanges = <T extends z.ZodType>(row: T) =>
-  z.object({ created: z.array(row), updated: z.array(row), deleted: z.array(z.string()) });
+/** A deleted id in a pulled page. */
+export const PulledIdSchema = z.string();
 
-export const PullResponseSchema = z.object({
-  changes: z.object({
-    users: tableChanges(PulledUserRowSchema),
-    references: tableChanges(PulledReferenceRowSchema),
-  }),
-  timestamp: CursorSchema,
-  more: z.literal(true).optional(),
-});
+/** Each pulled table's row schema: a client may check a page's rows one by one, as they arrive. */
+export const PullRowSchemas = { users: PulledUserRowSchema, references: PulledReferenceRowSchema } as const;
+
+const tableChanges = <T extends z.ZodType, I extends z.ZodType>(row: T, id: I) => z.object({ created: z.array(row), updated: z.array(row), deleted: z.array(id) });
+
+const pullResponse = <U extends z.ZodType, R extends z.ZodType, I extends z.ZodType>(users: U, references: R, id: I) =>
+  z.object({
+    changes: z.object({ users: tableChanges(users, id), references: tableChanges(references, id) }),
+    timestamp: CursorSchema,
+    more: z.literal(true).optional(),
+  });
+
+export const PullResponseSchema = pullResponse(PullRowSchemas.users, PullRowSchemas.references, PulledIdSchema);
 export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/**
+ * A page whose rows and ids were each checked already (PullRowSchemas,
+ * PulledIdSchema): the same frame around them, the rows taken as they are.
+ */
+export const PullFrameSchema = pullResponse(z.unknown(), z.unknown(), z.unknown());
 
 /**
  * A pushed raw record: only its shape is checked here. Column values are
