@@ -278,6 +278,8 @@ export async function pullAll(url: string, user: User): Promise<number> {
       asked = true;
       next = page(ahead);
     };
+    // As the app's transport: at once when the server reads elsewhere (x-sync-next-now), else once the page arrived.
+    if (res.headers.get('x-sync-next-now') === '1') askAhead();
     const timer = setTimeout(askAhead, NEXT_PAGE_AFTER_MS);
     const text = await res.text();
     clearTimeout(timer);

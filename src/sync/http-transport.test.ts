@@ -27,7 +27,7 @@ describe('http transport', () => {
   });
 
   /** A page whose headers name cursor 9 and whose body ends when the test says. */
-  function slowPage() {
+  function slowPage(headers: Record<string, string> = {}) {
     let finish!: () => void;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -38,7 +38,7 @@ describe('http transport', () => {
         };
       },
     });
-    const { f } = fakeFetch(() => new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-sync-next': '9' } }));
+    const { f } = fakeFetch(() => new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-sync-next': '9', ...headers } }));
     return { f, finish: () => finish() };
   }
 
@@ -69,6 +69,18 @@ describe('http transport', () => {
     expect(heard).toEqual([]);
     await timers.advance(1);
     expect(heard).toEqual([9]);
+    finish();
+    expect((await page).timestamp).toBe(9);
+    expect(heard).toEqual([9]);
+  });
+
+  it('tells the next cursor at the headers when the server says its database reads elsewhere', async () => {
+    const { f, finish } = slowPage({ 'x-sync-next-now': '1' });
+    const timers = new FakeClockTimers();
+    const heard: number[] = [];
+    const page = createHttpTransport({ getToken: () => 'tok', fetch: f, timers }).pull(0, 5000, (cursor) => heard.push(cursor));
+    // The page is still arriving and no time has passed.
+    await vi.waitFor(() => expect(heard).toEqual([9]));
     finish();
     expect((await page).timestamp).toBe(9);
     expect(heard).toEqual([9]);

@@ -5,7 +5,7 @@
  * ask the user to sign in again), server (other statuses), protocol (bad shape).
  */
 import type { z } from 'zod';
-import { NEXT_CURSOR_HEADER, REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
+import { NEXT_CURSOR_HEADER, NEXT_NOW_HEADER, REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
 import { SyncError, SyncErrorCode } from './errors';
 import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
 import type { PullResponse, PushResponse, Timers, Transport } from './ports';
@@ -26,7 +26,8 @@ export interface HttpTransportOptions {
 /**
  * A page that names its successor's cursor (NEXT_CURSOR_HEADER) tells it once
  * its own bytes have all arrived, or this long after its headers if they
- * have not by then. Not at once: the server (one process, its database
+ * have not by then; at once only when the server says its database reads
+ * elsewhere (NEXT_NOW_HEADER). Not at once otherwise: the server (one process, its database
  * in-process with PGlite) would read the next page while it still writes
  * this one, and this one would arrive only when both had (a first sync of
  * 10,000 records here: both pages arrived together, 140 ms after the first
@@ -188,7 +189,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           if (timer !== null) timers?.clearTimeout(timer);
           onNext(Number(next));
         };
-        if (timers) timer = timers.setTimeout(tell, NEXT_PAGE_AFTER_MS);
+        // The server reads elsewhere (NEXT_NOW_HEADER): at once; otherwise once the page arrived, or after a while.
+        if (response.headers.get(NEXT_NOW_HEADER) === '1') tell();
+        else if (timers) timer = timers.setTimeout(tell, NEXT_PAGE_AFTER_MS);
         return done(
           await readPage(response, tell, check).finally(() => {
             // A body that broke off tells nothing: the run fails with it.

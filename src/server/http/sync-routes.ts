@@ -10,6 +10,7 @@ import {
   PullQuerySchema,
   PushRequestSchema,
   NEXT_CURSOR_HEADER,
+  NEXT_NOW_HEADER,
   REMAINING_HEADER,
   SERVER_TIME_HEADER,
 } from '../../shared/protocol';
@@ -63,6 +64,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     void reply.header(SERVER_TIME_HEADER, String(deps.clock()));
     if (page.more && page.remaining !== null) void reply.header(REMAINING_HEADER, String(page.remaining));
     if (page.more) void reply.header(NEXT_CURSOR_HEADER, String(page.timestamp));
+    if (page.more && deps.store.kind === 'postgres') void reply.header(NEXT_NOW_HEADER, '1');
     void reply.type('application/json; charset=utf-8');
     // A page of one piece (most pulls: a few changes) goes out as one string with its length,
     // in one write. A longer one is written out as it is serialized (compressed on the way when

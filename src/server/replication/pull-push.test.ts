@@ -188,17 +188,20 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
   it('names the next cursor in a header on every page with more, before its body', async () => {
     const pager = await api.signup('Ahead');
     await api.push(pager, { references: { created: Array.from({ length: 10 }, () => newReference(pager, 'nobody@example.com')) } });
-    const seen: { header: string | null; timestamp: number; more: boolean }[] = [];
+    const seen: { header: string | null; now: string | null; timestamp: number; more: boolean }[] = [];
     let cursor = 0;
     for (;;) {
       const res = await api.pull(pager, cursor, 4);
-      seen.push({ header: res.headers.get('x-sync-next'), timestamp: res.body.timestamp, more: res.body.more === true });
+      seen.push({ header: res.headers.get('x-sync-next'), now: res.headers.get('x-sync-next-now'), timestamp: res.body.timestamp, more: res.body.more === true });
       cursor = res.body.timestamp;
       if (!res.body.more) break;
     }
     expect(seen.map((s) => s.more)).toEqual([true, true, false]);
     // The header is the body's own cursor, on the pages that have more, and only there.
     expect(seen.map((s) => s.header)).toEqual([String(seen[0]!.timestamp), String(seen[1]!.timestamp), null]);
+    // "Ask at once" only from a server whose database reads in a process of its own.
+    const now = backend === 'postgres' ? '1' : null;
+    expect(seen.map((s) => s.now)).toEqual([now, now, null]);
   });
 
   it('a cursor this database never issued starts over from the beginning', async () => {

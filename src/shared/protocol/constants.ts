@@ -31,6 +31,15 @@ export const REMAINING_HEADER = 'x-sync-remaining';
  * still arriving and being parsed.
  */
 export const NEXT_CURSOR_HEADER = 'x-sync-next';
+/**
+ * `1` beside NEXT_CURSOR_HEADER from a server whose database runs in a
+ * process of its own (PostgreSQL): it reads the next page there while it
+ * writes this one out, so the client asks at once. Without it (PGlite, the
+ * database in the server's own thread) the client asks once this page has
+ * arrived: asked earlier, the two pages would share the thread and both
+ * arrive late.
+ */
+export const NEXT_NOW_HEADER = 'x-sync-next-now';
 
 /**
  * Field checks both sides share, so a value the client accepts is one the
