@@ -175,9 +175,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const read = async (response: HttpResponse) => {
         const check = recordCheck(await checking);
         const next = response.headers.get(NEXT_CURSOR_HEADER);
-        const done = (read: { page: unknown; checked: boolean }) => {
-          checked = read.checked;
-          return read.page;
+        const done = (result: { page: unknown; checked: boolean }) => {
+          checked = result.checked;
+          return result.page;
         };
         if (!onNext || next === null || next.trim() === '' || !Number.isFinite(Number(next))) return done(await readPage(response, () => {}, check));
         const timers = options.timers;
