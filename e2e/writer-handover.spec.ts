@@ -9,6 +9,14 @@ import type { Page } from '@playwright/test';
 import { serverReferences, serviceWorkerHandle, sessionToken } from './background-sync';
 import { myReferences, newPerson, requestReference, signUp, syncStatus, waitForServiceWorker } from './helpers';
 
+/**
+ * Rounds of each race. They were 20 and 50; CI on this 2-core machine reached 19 of its 20
+ * minutes, and these loops were 2.3 of them. The lost write after a tab closes failed 6 of 6
+ * runs before its fix (FACTS.md).
+ */
+const ROUNDS_WITH_WORKER = 12;
+const ROUNDS_OF_TABS = 30;
+
 /** Errors and overwrite warnings of a page; a failed request while offline is what offline means. */
 function watchProblems(page: Page, into: string[], label = () => ''): void {
   page.on('pageerror', (error) => into.push(`${label()}pageerror: ${error.message}`));
@@ -19,7 +27,7 @@ function watchProblems(page: Page, into: string[], label = () => ''): void {
   });
 }
 
-test('a worker run and a tab opening at the same moment, 20 times: nothing lost, nothing saved over, no crash', async ({ browser, baseURL, request }) => {
+test('a worker run and a tab opening at the same moment, 12 times: nothing lost, nothing saved over, no crash', async ({ browser, baseURL, request }) => {
   test.setTimeout(240_000);
   const context = await browser.newContext();
   const problems: string[] = [];
@@ -38,7 +46,7 @@ test('a worker run and a tab opening at the same moment, 20 times: nothing lost,
     if (message.page() === null && message.type() === 'error') problems.push(`round ${round}: worker: ${message.text()}`);
   });
 
-  for (round = 1; round <= 20; round += 1) {
+  for (round = 1; round <= ROUNDS_WITH_WORKER; round += 1) {
     await context.setOffline(true);
     await requestReference(page, { name: `Race ${round}`, email: `race.${round}@example.com` });
     await expect(page.getByRole('textbox', { name: 'Referee name' })).toHaveValue('');
@@ -53,12 +61,12 @@ test('a worker run and a tab opening at the same moment, 20 times: nothing lost,
   }
 
   const onServer = (await serverReferences(request, baseURL!, token)).map((r) => r.referee_name).sort();
-  expect(onServer).toEqual(Array.from({ length: 20 }, (_, i) => `Race ${i + 1}`).sort());
+  expect(onServer).toEqual(Array.from({ length: ROUNDS_WITH_WORKER }, (_, i) => `Race ${i + 1}`).sort());
   expect(problems).toEqual([]);
   await context.close();
 });
 
-test('a tab closed right after a write and a new tab opened at once, 50 times: the new tab shows the write every time', async ({ browser }) => {
+test('a tab closed right after a write and a new tab opened at once, 30 times: the new tab shows the write every time', async ({ browser }) => {
   test.setTimeout(300_000);
   const context = await browser.newContext();
   const problems: string[] = [];
@@ -68,7 +76,7 @@ test('a tab closed right after a write and a new tab opened at once, 50 times: t
   await expect(syncStatus(page)).toHaveText('Synced');
   watchProblems(page, problems);
 
-  for (let round = 1; round <= 50; round += 1) {
+  for (let round = 1; round <= ROUNDS_OF_TABS; round += 1) {
     await requestReference(page, { name: `Turn ${round}`, email: `turn.${round}@example.com` });
     await expect(page.getByRole('textbox', { name: 'Referee name' })).toHaveValue('');
     await page.close();
@@ -77,7 +85,7 @@ test('a tab closed right after a write and a new tab opened at once, 50 times: t
     await page.goto('/');
     await expect(myReferences(page).getByRole('listitem').filter({ hasText: `Turn ${round}` }), `round ${round}`).toBeVisible({ timeout: 15_000 });
   }
-  await expect(myReferences(page).getByRole('listitem')).toHaveCount(50);
+  await expect(myReferences(page).getByRole('listitem')).toHaveCount(ROUNDS_OF_TABS);
   expect(problems).toEqual([]);
   await context.close();
 });
