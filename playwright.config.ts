@@ -34,8 +34,10 @@ export default defineConfig({
   // CI: one more try for a test that fails once (reported as flaky, never hidden); one that fails
   // twice fails the run. Locally none, so a flake shows at once.
   retries: process.env.CI ? 1 : 0,
-  // Two cores: the server, the browser and the test runner share them.
-  workers: process.env.CI ? 1 : 2,
+  // Two cores: the server, the browser and the test runner share them. Two workers in CI too:
+  // with one, the fresh-clone CI on this machine took 18 to 21 of its 20 minutes; the whole
+  // suite with two, under CI=true, passed 76 of 76 in 12.3 minutes against 14.7 with one.
+  workers: 2,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   use: {
     baseURL,
