@@ -31,6 +31,15 @@ async function redisAdapter(url: string, logger: Logger): Promise<{ adapter: Ada
   };
 }
 
+/** The error's message and PostgreSQL code, found down its causes (Drizzle wraps the driver's error). */
+function retryReason(err: unknown): { message: string; code?: string } {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return { message: e.message, code };
+  }
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
 interface RunningServer {
   app: FastifyInstance;
   port: number;
@@ -39,15 +48,18 @@ interface RunningServer {
 }
 
 export async function runServer(config: ServerConfig, logger: Logger, options: { clock?: () => number } = {}): Promise<RunningServer> {
+  // Rare by design (writers lock in one order): each one is worth a line.
+  const onRetry = (err: unknown, attempt: number) => logger.warn({ err: retryReason(err), attempt }, 'writing transaction run again');
   const db = config.databaseUrl
     ? await openStore({
         kind: 'postgres',
         url: config.databaseUrl,
+        onRetry,
         onConnectionError: (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database connection lost'),
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
         ...(config.databasePoolSize ? { poolSize: config.databasePoolSize } : {}),
       })
-    : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') });
+    : await openStore({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite'), onRetry });
   const redis = config.redisUrl ? await redisAdapter(config.redisUrl, logger) : null;
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir);
   logger.info(

@@ -40,6 +40,8 @@ export interface TestStoreOptions {
   writeBoundMs?: number;
   /** PostgreSQL connections (default 10). */
   poolSize?: number;
+  /** Told of each writing transaction run again (a deadlock, a concurrent create). */
+  onRetry?: (error: unknown) => void;
 }
 
 /**

@@ -22,6 +22,8 @@ import type { DbKind, Store, WriteTx } from './types';
 /** How long a writing transaction may stay open (store/positions.ts); tests shorten it. */
 interface BoundOption {
   writeBoundMs?: number;
+  /** Told of each writing transaction run again (a deadlock, a concurrent create) before it runs. */
+  onRetry?: (error: unknown, attempt: number) => void;
 }
 
 type StoreOptions =
@@ -89,7 +91,15 @@ async function readOffset(db: Db): Promise<number> {
   return Number(rows[0].offset);
 }
 
-function storeOver(kind: DbKind, db: Db, clock: PullClock, boundMs: number, close: () => Promise<void>, ping: () => Promise<unknown>): Store {
+function storeOver(
+  kind: DbKind,
+  db: Db,
+  clock: PullClock,
+  options: BoundOption,
+  close: () => Promise<void>,
+  ping: () => Promise<unknown>,
+): Store {
+  const boundMs = options.writeBoundMs ?? DEFAULT_WRITE_BOUND_MS;
   const writeOnce = <T>(fn: (tx: WriteTx) => Promise<T>) => {
     const started = clock.marks.time();
     return db.transaction(async (tx) => {
@@ -139,6 +149,7 @@ function storeOver(kind: DbKind, db: Db, clock: PullClock, boundMs: number, clos
           return await writeOnce(fn);
         } catch (error) {
           if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+          options.onRetry?.(error, attempt);
         }
       }
     },
@@ -154,7 +165,7 @@ async function openPglite(options: Extract<StoreOptions, { kind: 'pglite' }>): P
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   const bound = options.writeBoundMs ?? DEFAULT_WRITE_BOUND_MS;
   const clock = { offset: await readOffset(db as unknown as Db), marks: new XidMarks(bound) };
-  return storeOver('pglite', db as unknown as Db, clock, bound, () => client.close(), () => client.query('select 1'));
+  return storeOver('pglite', db as unknown as Db, clock, options, () => client.close(), () => client.query('select 1'));
 }
 
 function quoteIdent(name: string): string {
@@ -215,7 +226,7 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
     'postgres',
     db as unknown as Db,
     clock,
-    bound,
+    options,
     async () => {
       await Promise.all([pool.end(), healthPool.end()]);
     },

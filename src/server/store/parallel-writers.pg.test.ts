@@ -6,6 +6,15 @@ import { TestClient, idsOf, newReference, type TestUser } from '../../../tools/t
 import type { StoredReference } from './types';
 
 const DB = process.env.TEST_DATABASE_URL;
+/** Writing transactions the store ran again (open-store.ts), by PostgreSQL's error code (40P01: deadlock). */
+const retries: string[] = [];
+function codeOf(error: unknown): string {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return error instanceof Error ? error.constructor.name : String(error);
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A gate a writer waits at; `open()` lets it go on to commit. */
@@ -50,7 +59,7 @@ describe.skipIf(!DB)('writers in parallel on PostgreSQL', () => {
   let cand: TestUser;
   let other: TestUser;
   beforeAll(async () => {
-    server = await startServer('postgres', {}, { poolSize: 20 });
+    server = await startServer('postgres', {}, { poolSize: 20, onRetry: (error) => retries.push(codeOf(error)) });
     api = new TestClient(server);
     cand = await api.signup('Parallel');
     other = await api.signup('Other');
@@ -150,6 +159,64 @@ describe.skipIf(!DB)('writers in parallel on PostgreSQL', () => {
     for (let i = 0; i < WRITERS; i += 1) expect([...full.values()].filter((m) => m === `w${i}`)).toHaveLength(2);
     for (const p of pullers) expect(new Map([...p.seen].sort())).toEqual(new Map([...full].sort()));
   }, 60_000);
+
+  it('pushes naming the same new referees in different orders never deadlock', async () => {
+    // Every push creating a request to a new referee inserts the pair (referee, candidate)
+    // into user_grants. Taken in the order of the records, the two pushes below would each
+    // hold a pair the other waits for; PostgreSQL would abort one of them after a second.
+    const candidate = await api.signup('Two devices');
+    const [k0, k1, k2] = ['order.0@example.com', 'order.1@example.com', 'order.2@example.com'];
+    const admin = new pg.Client({ connectionString: DB });
+    await admin.connect();
+    // Backends of this server waiting for another transaction to end (a row or key it holds).
+    const waiting = async () =>
+      Number(
+        (await admin.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid' AND datname = current_database()`)).rows[0]!.n,
+      );
+    const until = async (n: number) => {
+      for (let i = 0; i < 500 && (await waiting()) < n; i += 1) await sleep(10);
+      expect(await waiting()).toBe(n);
+    };
+    try {
+      // A third writer holds the pair of k0 first, uncommitted.
+      const holds = gate();
+      const held = gate();
+      class Undone extends Error {}
+      const holder = server.store
+        .write(async (tx) => {
+          const { base } = await tx.begin({ user: { id: candidate.id, lock: 'share' } });
+          await tx.addGrants([{ refereeEmail: k0, candidateId: candidate.id, seq: base + 1 }]);
+          await tx.findUserByEmail(k0); // sends the pending insert
+          holds.open();
+          await held.closed;
+          throw new Undone();
+        })
+        .catch((e: unknown) => {
+          if (!(e instanceof Undone)) throw e;
+        });
+      await holds.closed;
+      retries.length = 0;
+      const first = api.push(candidate, { references: { created: [k1, k0, k2].map((e) => newReference(candidate, e)) } });
+      await until(1);
+      let secondDone = false;
+      const second = api.push(candidate, { references: { created: [k2, k1].map((e) => newReference(candidate, e)) } }).finally(() => (secondDone = true));
+      // In the order of its records the second would now wait for the first (which holds k1).
+      for (let i = 0; i < 300 && !secondDone && (await waiting()) < 2; i += 1) await sleep(10);
+      held.open();
+      await holder;
+      const answers = await Promise.all([first, second]);
+      for (const res of answers) {
+        expect(res.status).toBe(200);
+        expect(res.body.rejected).toEqual({});
+      }
+      expect(retries).toEqual([]);
+      const all = new Map<string, string>();
+      for (const page of (await api.pullAll(candidate, 0)).pages) apply(all, page);
+      expect(all.size).toBe(5);
+    } finally {
+      await admin.end();
+    }
+  }, 30_000);
 });
 
 describe.skipIf(!DB)('a long-running transaction on PostgreSQL', () => {

@@ -87,6 +87,21 @@ export class ConcurrentCreateError extends Error {
   }
 }
 
+/** Code-unit order: any one order will do, as long as every writer takes the same. */
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const grantKey = (g: Pick<Grant, 'refereeEmail' | 'candidateId'>) => `${g.refereeEmail}\u0000${g.candidateId}`;
+
+/**
+ * `rows` sorted by `key`. Rows are inserted in the order sent, and an insert
+ * that meets another writer's uncommitted row of the same key waits for it:
+ * two pushes inserting the same new keys in different orders (a candidate's
+ * requests to the same new referees, from two devices) would each hold a key
+ * the other waits for, and PostgreSQL would abort one after a second.
+ */
+function inKeyOrder<T>(rows: Iterable<T>, key: (row: T) => string): T[] {
+  return [...rows].map((row) => ({ row, k: key(row) })).sort((a, b) => byKey(a.k, b.k)).map((e) => e.row);
+}
+
 /**
  * The writes of a transaction wait here and go out as ONE statement (one
  * data-modifying CTE per table) when the transaction is about to commit, or
@@ -115,7 +130,7 @@ class PendingWrites {
     const selects: SQL[] = [];
     if (this.references.size) {
       parts.push(
-        sql`INSERT INTO "references" (${names(REFERENCE_COLUMNS)}) SELECT * FROM ${rowsOf([...this.references.values()], REFERENCE_COLUMNS, 'r')} ON CONFLICT ("id") DO UPDATE SET ${setExcluded(REFERENCE_COLUMNS, ['id'])} WHERE "references"."id" = ANY(${sql.param([...loaded])}::text[]) RETURNING 1`,
+        sql`INSERT INTO "references" (${names(REFERENCE_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.references.values(), (r) => r.id), REFERENCE_COLUMNS, 'r')} ON CONFLICT ("id") DO UPDATE SET ${setExcluded(REFERENCE_COLUMNS, ['id'])} WHERE "references"."id" = ANY(${sql.param([...loaded])}::text[]) RETURNING 1`,
       );
       selects.push(sql`(SELECT count(*) FROM w0) AS refs_written`);
     }
@@ -126,11 +141,11 @@ class PendingWrites {
       );
     }
     if (this.grants.size) {
-      parts.push(sql`INSERT INTO user_grants (${names(GRANT_COLUMNS)}) SELECT * FROM ${rowsOf([...this.grants.values()], GRANT_COLUMNS, 'g')} ON CONFLICT DO NOTHING`);
+      parts.push(sql`INSERT INTO user_grants (${names(GRANT_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.grants.values(), grantKey), GRANT_COLUMNS, 'g')} ON CONFLICT DO NOTHING`);
     }
     if (this.departures.size) {
       parts.push(
-        sql`INSERT INTO reference_departures (${names(DEPARTURE_COLUMNS)}) SELECT * FROM ${rowsOf([...this.departures.values()], DEPARTURE_COLUMNS, 'd')} ON CONFLICT ("reference_id", "referee_email") DO UPDATE SET "seq" = excluded."seq"`,
+        sql`INSERT INTO reference_departures (${names(DEPARTURE_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.departures.values(), (d) => `${d.referenceId}\u0000${d.refereeEmail}`), DEPARTURE_COLUMNS, 'd')} ON CONFLICT ("reference_id", "referee_email") DO UPDATE SET "seq" = excluded."seq"`,
       );
     }
     if (this.emails.size) {
@@ -259,7 +274,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
     async addGrants(grants: readonly Grant[]) {
       // ON CONFLICT DO NOTHING: the first of two equal grants is the one kept.
       for (const grant of grants) {
-        const key = `${grant.refereeEmail}\u0000${grant.candidateId}`;
+        const key = grantKey(grant);
         if (!pending.grants.has(key)) pending.grants.set(key, grant);
       }
     },
@@ -297,7 +312,10 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
     async addInvitations(rows) {
       if (!rows.length) return;
       await flush();
-      await tx.insert(invitations).values([...rows]).onConflictDoNothing();
+      await tx
+        .insert(invitations)
+        .values(inKeyOrder(rows, (r) => `${r.referenceId}\u0000${r.email}`))
+        .onConflictDoNothing();
     },
     async setInvitationReminded(referenceId, email, at) {
       await flush();
@@ -325,7 +343,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
       await flush();
       await tx
         .insert(reveals)
-        .values([...rows])
+        .values(inKeyOrder(rows, (r) => `${r.viewerId}\u0000${r.referenceId}`))
         .onConflictDoUpdate({ target: [reveals.viewerId, reveals.referenceId], set: { seq: sql`excluded.seq` } });
     },
     async regrant(grants) {
@@ -333,7 +351,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
       await flush();
       await tx
         .insert(userGrants)
-        .values([...grants])
+        .values(inKeyOrder(grants, grantKey))
         .onConflictDoUpdate({ target: [userGrants.refereeEmail, userGrants.candidateId], set: { seq: sql`excluded.seq` } });
     },
     async markVerified(userId, seq) {
