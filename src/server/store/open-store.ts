@@ -85,6 +85,17 @@ function isRetryable(error: unknown): boolean {
 
 const WRITE_ATTEMPTS = 5;
 
+/**
+ * Every attempt met a concurrent writer (a deadlock, a create of the same
+ * record): nothing was written, and the same request sent again will do.
+ * Answered 503 with Retry-After, not 500 (unavailable.ts).
+ */
+export class ContendedWriteError extends Error {
+  constructor(attempts: number, cause: unknown) {
+    super(`a writing transaction met concurrent writers ${attempts} times: not written`, { cause });
+  }
+}
+
 async function readOffset(db: Db): Promise<number> {
   const rows = await db.select({ offset: syncCounter.xidOffset }).from(syncCounter).where(eq(syncCounter.id, 1));
   if (!rows[0]) throw new Error('sync_counter is not seeded: migrations did not run');
@@ -148,7 +159,8 @@ function storeOver(
         try {
           return await writeOnce(fn);
         } catch (error) {
-          if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+          if (!isRetryable(error)) throw error;
+          if (attempt >= WRITE_ATTEMPTS) throw new ContendedWriteError(attempt, error);
           options.onRetry?.(error, attempt);
         }
       }

@@ -217,6 +217,54 @@ describe.skipIf(!DB)('writers in parallel on PostgreSQL', () => {
       await admin.end();
     }
   }, 30_000);
+
+  it('a writer that took a record for new while another holds it locked never deadlocks with it', async () => {
+    // B takes the record for new; C has it locked and next inserts a row B has just inserted.
+    // Had B waited for C's lock, each would wait for the other (PostgreSQL aborts one after a second).
+    const stamp = Date.now();
+    const [n1, n2] = [`meet-1-${stamp}`, `meet-2-${stamp}`];
+    await server.store.write(async (tx) => {
+      const { base } = await tx.begin();
+      await tx.saveReferences([storedRow(cand.id, n2, base + 1, 'committed')]);
+    });
+    const admin = new pg.Client({ connectionString: DB });
+    await admin.connect();
+    const waiting = async () =>
+      Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0]!.n);
+    try {
+      retries.length = 0;
+      const locked = gate();
+      const go = gate();
+      const c = server.store.write(async (tx) => {
+        const { base, references } = await tx.begin({ references: [n2] });
+        expect([...references.keys()]).toEqual([n2]);
+        locked.open();
+        await go.closed;
+        await tx.saveReferences([storedRow(cand.id, n1, base + 1, 'by C'), { ...references.get(n2)!, message: 'by C', seq: base + 2 }]);
+      });
+      await locked.closed;
+      let attempts = 0;
+      const b = server.store.write(async (tx) => {
+        attempts += 1;
+        // The first run took both for new (its read came before the create); a run again loads them, as a push does.
+        const { base, references } = await tx.begin(attempts === 1 ? {} : { references: [n1, n2] });
+        await tx.saveReferences(
+          [n1, n2].map((id, i) => (references.has(id) ? { ...references.get(id)!, message: 'by B', seq: base + 1 + i } : storedRow(cand.id, id, base + 1 + i, 'by B'))),
+        );
+      });
+      for (let i = 0; i < 300 && (await waiting()) < 1; i += 1) await sleep(10);
+      expect(await waiting()).toBe(1);
+      go.open();
+      await Promise.all([b, c]);
+      expect(retries.filter((code) => code === '40P01')).toEqual([]);
+      const all = new Map<string, string>();
+      for (const page of (await api.pullAll(cand, 0)).pages) apply(all, page);
+      expect(all.get(n1)).toBe('by B');
+      expect(all.get(n2)).toBe('by B');
+    } finally {
+      await admin.end();
+    }
+  }, 30_000);
 });
 
 describe.skipIf(!DB)('a long-running transaction on PostgreSQL', () => {

@@ -39,6 +39,8 @@ const MESSAGES = [
   /^database ping timed out$/,
   // A writer past half the write bound (open-store.ts): rolled back, the client sends it again.
   /^a writing transaction took \d+ ms/,
+  // Writers that kept meeting each other (open-store.ts): nothing written, the client sends it again.
+  /^a writing transaction met concurrent writers \d+ times/,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

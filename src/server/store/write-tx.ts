@@ -50,11 +50,12 @@ function rowsOf<T>(rows: readonly T[], columns: Column<T>[], alias: string): SQL
   return sql`(SELECT ${sql.raw(columns.map((c) => `u."${c.name}"::${c.type} AS "${c.name}"`).join(', '))} FROM unnest(${sql.join(arrays, sql.raw(', '))}) AS u(${names(columns)})) AS ${sql.raw(alias)}`;
 }
 
-const setExcluded = <T>(columns: Column<T>[], key: string[]) =>
+/** `col = alias.col` for every column but the id. */
+const setFrom = <T>(columns: Column<T>[], alias: string) =>
   sql.raw(
     columns
-      .filter((c) => !key.includes(c.name))
-      .map((c) => `"${c.name}" = excluded."${c.name}"`)
+      .filter((c) => c.name !== 'id')
+      .map((c) => `"${c.name}" = ${alias}."${c.name}"`)
       .join(', '),
   );
 
@@ -129,15 +130,27 @@ class PendingWrites {
     const parts: SQL[] = [];
     const selects: SQL[] = [];
     if (this.references.size) {
-      parts.push(
-        sql`INSERT INTO "references" (${names(REFERENCE_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.references.values(), (r) => r.id), REFERENCE_COLUMNS, 'r')} ON CONFLICT ("id") DO UPDATE SET ${setExcluded(REFERENCE_COLUMNS, ['id'])} WHERE "references"."id" = ANY(${sql.param([...loaded])}::text[]) RETURNING 1`,
-      );
-      selects.push(sql`(SELECT count(*) FROM w0) AS refs_written`);
+      const rows = inKeyOrder(this.references.values(), (r) => r.id);
+      const counted: string[] = [];
+      // Rows this transaction locked are updated in place. Any other is inserted only if still
+      // absent, and one that is not is left alone (DO NOTHING locks nothing, so no wait for a
+      // writer that holds it): the count below tells, and the push runs again with it loaded.
+      const fresh = rows.filter((r) => !loaded.has(r.id));
+      const known = rows.filter((r) => loaded.has(r.id));
+      if (fresh.length) {
+        counted.push(`w${parts.length}`);
+        parts.push(sql`INSERT INTO "references" (${names(REFERENCE_COLUMNS)}) SELECT * FROM ${rowsOf(fresh, REFERENCE_COLUMNS, 'r')} ON CONFLICT ("id") DO NOTHING RETURNING 1`);
+      }
+      if (known.length) {
+        counted.push(`w${parts.length}`);
+        parts.push(sql`UPDATE "references" SET ${setFrom(REFERENCE_COLUMNS, 'v')} FROM ${rowsOf(known, REFERENCE_COLUMNS, 'v')} WHERE "references"."id" = v."id" RETURNING 1`);
+      }
+      selects.push(sql.raw(`(${counted.map((w) => `(SELECT count(*) FROM ${w})`).join(' + ')}) AS refs_written`));
     }
     if (this.users.size) {
       // Only the synced columns: never password material.
       parts.push(
-        sql`UPDATE users SET ${sql.raw(USER_SYNCED_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`).join(', '))} FROM ${rowsOf([...this.users.values()], USER_SYNCED_COLUMNS, 'v')} WHERE users.id = v.id`,
+        sql`UPDATE users SET ${setFrom(USER_SYNCED_COLUMNS, 'v')} FROM ${rowsOf([...this.users.values()], USER_SYNCED_COLUMNS, 'v')} WHERE users.id = v.id`,
       );
     }
     if (this.grants.size) {
