@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../shared/protocol';
-import { isDatabaseUnavailable } from '../store/unavailable';
+import { ContendedWriteError, isDatabaseUnavailable } from '../store/unavailable';
 
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 2;
@@ -51,6 +51,14 @@ function codeForStatus(status: number): ErrorCode {
 export function handleError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
     void reply.status(error.statusCode).send(errorBody(error.code, error.message));
+    return;
+  }
+  if (error instanceof ContendedWriteError) {
+    request.log.warn({ err: summarize(error) }, 'writes contended');
+    void reply
+      .status(503)
+      .header('retry-after', String(RETRY_AFTER_SECONDS))
+      .send(errorBody(ERROR_CODES.unavailable, 'other writes to the same records were in the way; nothing was written, try again shortly'));
     return;
   }
   if (isDatabaseUnavailable(error)) {

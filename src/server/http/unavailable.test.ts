@@ -11,6 +11,7 @@ import { createFileTransport } from '../mail/transports';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
 import { isDatabaseUnavailable } from '../store/unavailable';
+import { ConcurrentCreateError } from '../store/write-tx';
 import { TestClient, newReference, type TestUser } from '../../../tools/test-support/client';
 import { request } from '../../../tools/test-support/harness';
 
@@ -145,5 +146,59 @@ describe('while the database is unreachable', () => {
       store.down = false;
       socket.close();
     }
+  });
+});
+
+describe('a push whose every run meets concurrent writers', () => {
+  let app: FastifyInstance;
+  let store: Store;
+  let url: string;
+  const mailDir = mkdtempSync(join(tmpdir(), 'aideepref-mail-'));
+  /** While set, each run of a write does its work and then finds a record created concurrently. */
+  let contended = false;
+  beforeAll(async () => {
+    store = await openStore({ kind: 'pglite' });
+    const real = store.write.bind(store);
+    const wrapped: Store = Object.create(store) as Store;
+    wrapped.write = (fn) =>
+      real(async (tx) => {
+        const result = await fn(tx);
+        if (contended) throw new ConcurrentCreateError();
+        return result;
+      });
+    app = await buildApp({
+      db: wrapped,
+      clock: () => Date.now(),
+      jwtSecret: 'contended-test-secret-contended-test',
+      authRateLimit: 10_000,
+      mail: { transport: createFileTransport(mailDir), publicUrl: 'http://app.test' },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    rmSync(mailDir, { recursive: true, force: true });
+  });
+
+  it('is answered 503 with Retry-After, not 500, and writes nothing; sent again it goes through', async () => {
+    const api = new TestClient(url);
+    const user = await api.signup('Contended');
+    const rec = newReference(user, 'someone@example.com');
+    contended = true;
+    let res;
+    try {
+      res = await api.push(user, { references: { created: [rec] } });
+    } finally {
+      contended = false;
+    }
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.body).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/other writes .* nothing was written/) } });
+    const before = (await api.pull(user)).body;
+    expect(before.changes.references.created.map((r) => r.id)).toEqual([]);
+    expect((await api.push(user, { references: { created: [rec] } })).status).toBe(200);
+    expect((await api.pull(user)).body.changes.references.created.map((r) => r.id)).toEqual([rec.id]);
   });
 });

@@ -17,6 +17,7 @@ import { readPullSnapshot, readSessionPull, type PullClock } from './pull';
 import { sessionStoreOver } from './sessions';
 import { emailCodes, invitations, syncCounter, users } from './tables';
 import { ConcurrentCreateError, createWriteTx, lowerEmailEquals, type Db } from './write-tx';
+import { ContendedWriteError } from './unavailable';
 import type { DbKind, Store, WriteTx } from './types';
 
 /** How long a writing transaction may stay open (store/positions.ts); tests shorten it. */
@@ -85,16 +86,7 @@ function isRetryable(error: unknown): boolean {
 
 const WRITE_ATTEMPTS = 5;
 
-/**
- * Every attempt met a concurrent writer (a deadlock, a create of the same
- * record): nothing was written, and the same request sent again will do.
- * Answered 503 with Retry-After, not 500 (unavailable.ts).
- */
-export class ContendedWriteError extends Error {
-  constructor(attempts: number, cause: unknown) {
-    super(`a writing transaction met concurrent writers ${attempts} times: not written`, { cause });
-  }
-}
+
 
 async function readOffset(db: Db): Promise<number> {
   const rows = await db.select({ offset: syncCounter.xidOffset }).from(syncCounter).where(eq(syncCounter.id, 1));

@@ -39,9 +39,18 @@ const MESSAGES = [
   /^database ping timed out$/,
   // A writer past half the write bound (open-store.ts): rolled back, the client sends it again.
   /^a writing transaction took \d+ ms/,
-  // Writers that kept meeting each other (open-store.ts): nothing written, the client sends it again.
-  /^a writing transaction met concurrent writers \d+ times/,
 ];
+
+/**
+ * Every run of a writing transaction met a concurrent writer (a deadlock, a
+ * create of the same record; open-store.ts): nothing was written, and the
+ * same request sent again will do. Answered 503 with Retry-After, not 500.
+ */
+export class ContendedWriteError extends Error {
+  constructor(attempts: number, cause: unknown) {
+    super(`a writing transaction met concurrent writers ${attempts} times: not written`, { cause });
+  }
+}
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
