@@ -86,8 +86,6 @@ function isRetryable(error: unknown): boolean {
 
 const WRITE_ATTEMPTS = 5;
 
-
-
 async function readOffset(db: Db): Promise<number> {
   const rows = await db.select({ offset: syncCounter.xidOffset }).from(syncCounter).where(eq(syncCounter.id, 1));
   if (!rows[0]) throw new Error('sync_counter is not seeded: migrations did not run');
