@@ -13,6 +13,7 @@ import type { createLogger } from './logger';
 import { createFileTransport, createSmtpTransport } from './mail/transports';
 import type { AdapterFactory } from './realtime/socket-server';
 import { openStore } from './store/open-store';
+import { codedCause } from './store/unavailable';
 
 type Logger = ReturnType<typeof createLogger>;
 
@@ -31,12 +32,10 @@ async function redisAdapter(url: string, logger: Logger): Promise<{ adapter: Ada
   };
 }
 
-/** The error's message and PostgreSQL code, found down its causes (Drizzle wraps the driver's error). */
+/** What a log may say of a retried write: the driver's message and code, never the statement and its parameters. */
 function retryReason(err: unknown): { message: string; code?: string } {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return { message: e.message, code };
-  }
+  const coded = codedCause(err);
+  if (coded) return { message: coded.message, code: coded.code };
   return { message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -10,7 +10,7 @@ import { buildApp } from '../app';
 import { createFileTransport } from '../mail/transports';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
-import { isDatabaseUnavailable } from '../store/unavailable';
+import { codedCause, isDatabaseUnavailable } from '../store/unavailable';
 import { ConcurrentCreateError } from '../store/write-tx';
 import { TestClient, newReference, type TestUser } from '../../../tools/test-support/client';
 import { request } from '../../../tools/test-support/harness';
@@ -35,6 +35,12 @@ describe('which errors mean the database is unreachable', () => {
     ['a syntax error', new DrizzleQueryError('selec', [], pgError('42601', 'syntax error'))],
     ['not an error', 'ECONNREFUSED'],
   ])('%s → not unavailable', (_name, error) => expect(isDatabaseUnavailable(error)).toBe(false));
+
+  it("finds the driver's code and message under Drizzle's wrapper, which carries the statement's parameters", () => {
+    const wrapped = new DrizzleQueryError('insert into t values ($1)', ['secret reference text'], pgError('40P01', 'deadlock detected'));
+    expect(codedCause(wrapped)).toMatchObject({ code: '40P01', message: 'deadlock detected' });
+    expect(codedCause(new Error('no code here'))).toBeUndefined();
+  });
 });
 
 /** A store that fails like node-postgres with the database down, while `down` is set. */

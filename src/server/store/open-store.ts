@@ -17,7 +17,7 @@ import { readPullSnapshot, readSessionPull, type PullClock } from './pull';
 import { sessionStoreOver } from './sessions';
 import { emailCodes, invitations, syncCounter, users } from './tables';
 import { ConcurrentCreateError, createWriteTx, lowerEmailEquals, type Db } from './write-tx';
-import { ContendedWriteError } from './unavailable';
+import { ContendedWriteError, causesOf } from './unavailable';
 import type { DbKind, Store, WriteTx } from './types';
 
 /** How long a writing transaction may stay open (store/positions.ts); tests shorten it. */
@@ -76,7 +76,7 @@ class WriteTimeoutError extends Error {
 
 /** Deadlocks, serialization failures and concurrent creates: the transaction is run again. */
 function isRetryable(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
+  for (const e of causesOf(error)) {
     if (e instanceof ConcurrentCreateError) return true;
     const code = (e as { code?: unknown }).code;
     if (code === '40P01' || code === '40001') return true;

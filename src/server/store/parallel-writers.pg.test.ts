@@ -4,17 +4,11 @@ import type { PullResponse } from '../../shared/protocol';
 import { startServer, type TestServer } from '../../../tools/test-support/harness';
 import { TestClient, idsOf, newReference, type TestUser } from '../../../tools/test-support/client';
 import type { StoredReference } from './types';
+import { codedCause } from './unavailable';
 
 const DB = process.env.TEST_DATABASE_URL;
 /** Writing transactions the store ran again (open-store.ts), by PostgreSQL's error code (40P01: deadlock). */
 const retries: string[] = [];
-function codeOf(error: unknown): string {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return error instanceof Error ? error.constructor.name : String(error);
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A gate a writer waits at; `open()` lets it go on to commit. */
@@ -59,7 +53,7 @@ describe.skipIf(!DB)('writers in parallel on PostgreSQL', () => {
   let cand: TestUser;
   let other: TestUser;
   beforeAll(async () => {
-    server = await startServer('postgres', {}, { poolSize: 20, onRetry: (error) => retries.push(codeOf(error)) });
+    server = await startServer('postgres', {}, { poolSize: 20, onRetry: (error) => retries.push(codedCause(error)?.code ?? (error as Error).constructor.name) });
     api = new TestClient(server);
     cand = await api.signup('Parallel');
     other = await api.signup('Other');

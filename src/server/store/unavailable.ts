@@ -52,10 +52,23 @@ export class ContendedWriteError extends Error {
   }
 }
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** The error and its causes, outermost first, each once (Drizzle wraps the driver's error). */
+export function* causesOf(error: unknown): Generator<Error> {
   const seen = new Set<unknown>();
   for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
     seen.add(e);
+    yield e;
+  }
+}
+
+/** The outermost of `error`'s causes with a code (a SQLSTATE such as 40P01, or a socket error). */
+export function codedCause(error: unknown): (Error & { code: string }) | undefined {
+  for (const e of causesOf(error)) if (typeof (e as { code?: unknown }).code === 'string') return e as Error & { code: string };
+  return undefined;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (const e of causesOf(error)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) return true;
     if (MESSAGES.some((m) => m.test(e.message))) return true;
