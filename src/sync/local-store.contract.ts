@@ -91,6 +91,26 @@ export function storeContract(name: string, make: () => Promise<StoreHarness> | 
       ]);
     });
 
+    it('settle leaves a record pending when it was written again after the version the server refused', async () => {
+      const { store } = await make();
+      const a = await store.apply({ table: 'references', operation: 'create', at: 1, values: ref('A') });
+      const b = await store.apply({ table: 'references', operation: 'create', at: 2, values: ref('B') });
+      await store.apply({ table: 'references', operation: 'update', id: a, at: 3, values: { referee_name: 'A2' } });
+      await store.settle({
+        references: [
+          { id: a, code: 'forbidden', message: 'no', updatedAt: 1 },
+          { id: b, code: 'forbidden', message: 'no', updatedAt: 2 },
+        ],
+      });
+      expect(await store.read('references', a)).toMatchObject({ referee_name: 'A2', sync_status: 'pending' });
+      expect(await store.read('references', b)).toMatchObject({ sync_status: 'error' });
+      expect(await store.outbox()).toEqual([
+        expect.objectContaining({ recordId: a, status: 'pending', error: null }),
+        expect.objectContaining({ recordId: b, status: 'failed', error: 'forbidden: no' }),
+      ]);
+      expect(await store.refusedUnchanged()).toEqual({ references: [b] });
+    });
+
     it('lists refused records until a new write or a reset; failures that are not refusals are never listed', async () => {
       const { store } = await make();
       const a = await store.apply({ table: 'references', operation: 'create', at: 1, values: ref('A') });

@@ -19,6 +19,14 @@ export interface LocalWrite {
   at: number;
 }
 
+/**
+ * The server's refusal of one pushed record, with the `updated_at` of the
+ * version it refused when the caller knows it.
+ */
+export interface RefusedVersion extends PushRejection {
+  updatedAt?: number;
+}
+
 export interface OutboxEntry {
   table: string;
   recordId: string;
@@ -56,9 +64,12 @@ export interface LocalStore {
    * server acknowledged (and that did not change meanwhile) and marks those
    * records `sync_status` 'synced'. Records in `rejected` get `sync_status`
    * 'error' and their entry becomes 'failed' with the server's message; no
-   * other entry is affected by them.
+   * other entry is affected by them. A record written again after the
+   * refused version (its `updated_at` is newer than the rejection's
+   * `updatedAt`) is left pending: the server judged a version the device no
+   * longer holds, and the newer one goes out with the next push.
    */
-  settle(rejected: Record<string, PushRejection[]>): Promise<void>;
+  settle(rejected: Record<string, RefusedVersion[]>): Promise<void>;
   /**
    * A sync attempt failed for a reason not tied to one record: pending
    * entries count one more retry; with `exhausted` they become 'failed' with

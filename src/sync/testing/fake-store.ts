@@ -11,9 +11,10 @@ import type {
   LocalWrite,
   OutboxCounts,
   OutboxEntry,
+  RefusedVersion,
 } from '../local-store';
 import { META_FULL_PULL_NEEDED } from '../local-store';
-import type { PushRejection, WireRow } from '../ports';
+import type { WireRow } from '../ports';
 
 type Status = 'created' | 'updated' | 'deleted' | 'synced';
 interface FakeRecord {
@@ -106,7 +107,7 @@ export class FakeStore implements LocalStore {
     return this.entries.map((e) => ({ ...e }));
   }
 
-  async settle(rejected: Record<string, PushRejection[]>) {
+  async settle(rejected: Record<string, RefusedVersion[]>) {
     const now = this.wall();
     this.entries = this.entries.filter((entry) => {
       const record = this.records.get(this.k(entry.table, entry.recordId));
@@ -116,7 +117,7 @@ export class FakeStore implements LocalStore {
         Object.assign(record.row, { sync_status: 'synced', last_synced_at: now, server_id: record.row.id });
         return false;
       }
-      if (rejection) {
+      if (rejection && !(rejection.updatedAt !== undefined && Number(record.row.updated_at) > rejection.updatedAt)) {
         record.row.sync_status = 'error';
         entry.status = 'failed';
         entry.error = `${rejection.code}: ${rejection.message}`;

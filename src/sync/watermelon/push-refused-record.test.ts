@@ -74,4 +74,36 @@ describe('a refused record', () => {
     expect(await raw(t.database, bad)).toMatchObject({ _status: 'synced', sync_status: 'synced' });
     expect(await t.store.outbox()).toEqual([]);
   });
+
+  it('edited while its refused push was in flight is not held as refused: the edit is pushed and judged on its own', async () => {
+    const server = new FakeServer({
+      reject: (_table, row) => (row.referee_name === 'Bad' ? { code: 'forbidden', message: 'not yours' } : null),
+    });
+    const pushes: string[][] = [];
+    const push = server.push.bind(server);
+    server.push = (changes) => {
+      pushes.push(Object.values(changes).flatMap((set) => (set ? [...set.created, ...set.updated].map((r) => String(r.referee_name)) : [])));
+      return push(changes);
+    };
+    let now = 1_000_000;
+    const t = await memoryClient(server, { wall: () => now++ });
+    const id = await t.actions.requestReference({ refereeName: 'Bad', refereeEmail: 'b@example.com', message: '' });
+    // The person renames it after the push left and before its answer came back.
+    server.duringPush = async () => {
+      server.duringPush = null;
+      await t.store.apply({ table: 'references', operation: 'update', id, at: t.clock.now(), values: { referee_name: 'Good' } });
+    };
+
+    await t.service.run();
+    expect(pushes).toEqual([['Bad']]);
+    // The server refused 'Bad', which the device no longer holds: 'Good' waits to be sent, not marked refused.
+    expect(await raw(t.database, id)).toMatchObject({ referee_name: 'Good', sync_status: 'pending' });
+    expect(await t.store.outbox()).toEqual([expect.objectContaining({ recordId: id, status: 'pending', error: null })]);
+
+    await t.service.run();
+    expect(pushes).toEqual([['Bad'], ['Good']]);
+    expect(server.get('references', id)).toMatchObject({ referee_name: 'Good' });
+    expect(await raw(t.database, id)).toMatchObject({ _status: 'synced', sync_status: 'synced' });
+    expect(await t.store.outbox()).toEqual([]);
+  });
 });

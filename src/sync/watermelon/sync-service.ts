@@ -27,13 +27,13 @@ import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableCh
 import { isSyncedTable } from '../../shared/schema';
 import type { HybridClock } from '../hybrid-clock';
 import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
-import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore } from '../local-store';
+import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore, type RefusedVersion } from '../local-store';
 import { SyncError, SyncErrorCode } from '../errors';
 import { createPagesAhead } from '../pages-ahead';
 import { countChanges, pullAllPages } from '../pull-pages';
 import { resolvePulled, type Raw } from '../resolve-pulled';
 import { quietOpaqueCursorNotice } from './opaque-cursors';
-import type { ChangeSet, Logger, Persistence, PushConflict, PushRejection, Transport, WallClock, WireRow } from '../ports';
+import type { ChangeSet, Logger, Persistence, PushConflict, Transport, WallClock, WireRow } from '../ports';
 
 export interface SyncRunResult {
   pulled: number;
@@ -77,7 +77,7 @@ interface OnceResult {
   pulled: number;
   pushed: number;
   conflicts: PushConflict[];
-  rejected: Record<string, PushRejection[]>;
+  rejected: Record<string, RefusedVersion[]>;
   fullPull: boolean;
 }
 
@@ -359,7 +359,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (count === 0) return { experimentalRejectedIds };
         notePushed(changes);
         result.pushed = count;
-        const rejected: Record<string, PushRejection[]> = {};
+        const rejected: Record<string, RefusedVersion[]> = {};
+        // The stamp of each version sent: settle() leaves a refused record alone if it was written again since.
+        const sentAt = new Map<string, number>();
+        for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
+          for (const raw of [...set.created, ...set.updated]) sentAt.set(`${table}/${String(raw.id)}`, Number(raw.updated_at));
+        }
         // Several requests for a big backlog, by count and by bytes (a body over 5 MB gets 413).
         // A failure part-way fails the whole sync; parts already sent are harmless to send again.
         for (const part of chunkChanges(wire, pushChunkSize, pushMaxBytes)) {
@@ -367,7 +372,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           if (response.serverTime !== undefined) clock.observeServerTime(response.serverTime);
           result.conflicts.push(...response.conflicts);
           for (const [table, rejections] of Object.entries(response.rejected)) {
-            (rejected[table] ??= []).push(...rejections);
+            const versions = rejections.map((r): RefusedVersion => {
+              const updatedAt = sentAt.get(`${table}/${r.id}`);
+              return updatedAt === undefined || Number.isNaN(updatedAt) ? r : { ...r, updatedAt };
+            });
+            (rejected[table] ??= []).push(...versions);
           }
         }
         result.rejected = rejected;

@@ -9,7 +9,7 @@
  */
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { isSyncedTable, SYNCED_TABLES, type SyncedTable } from '../../shared/schema';
-import type { PushRejection, WallClock, WireRow } from '../ports';
+import type { WallClock, WireRow } from '../ports';
 import {
   META_FULL_PULL_NEEDED,
   type LocalOperation,
@@ -17,6 +17,7 @@ import {
   type LocalWrite,
   type OutboxCounts,
   type OutboxEntry,
+  type RefusedVersion,
 } from '../local-store';
 
 type RawMap = Record<string, unknown>;
@@ -217,7 +218,7 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
       });
     },
 
-    async settle(rejected: Record<string, PushRejection[]>) {
+    async settle(rejected: Record<string, RefusedVersion[]>) {
       await database.write(async () => {
         const entries = await queue().query().fetch();
         const now = wall();
@@ -238,7 +239,7 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
             live.set(`${table}/${record.id}`, record);
           }
         }
-        const rejections = new Map<string, PushRejection>();
+        const rejections = new Map<string, RefusedVersion>();
         for (const [table, list] of Object.entries(rejected)) {
           for (const rejection of list) rejections.set(`${table}/${rejection.id}`, rejection);
         }
@@ -246,8 +247,10 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
           const raw = rawOf(entry);
           const table = String(raw.table_name);
           const recordId = String(raw.record_id);
-          const rejection = rejections.get(`${table}/${recordId}`);
           const record = live.get(`${table}/${recordId}`) ?? null;
+          let rejection = rejections.get(`${table}/${recordId}`);
+          // Written again while the refused version was on its way: the newer one has not been judged.
+          if (rejection?.updatedAt !== undefined && record && Number(rawOf(record).updated_at) > rejection.updatedAt) rejection = undefined;
           if (record) {
             const status = rawOf(record)._status;
             if (status === 'synced') {
