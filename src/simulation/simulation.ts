@@ -111,8 +111,9 @@ export interface SimResult {
   trace: string[];
 }
 
-function replayCommand(seed: number, steps: number): string {
-  return `SIM_SEED=${seed} SIM_STEPS=${steps} SIM_ROUNDS=1 npm run test:soak`;
+function replayCommand(seed: number, steps: number, backend: SimOptions['backend']): string {
+  const on = backend === 'postgres' ? 'SIM_BACKEND=postgres ' : '';
+  return `${on}SIM_SEED=${seed} SIM_STEPS=${steps} SIM_ROUNDS=1 npm run test:soak`;
 }
 
 function digest(lines: string[]): string {
@@ -687,5 +688,5 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     figures.simulatedMinutes = Math.round((time.now - START_TIME) / 60_000);
     figures.elapsedMs = Date.now() - started;
   }
-  return { ok: failures.length === 0, failures, warnings, figures, replay: replayCommand(seed, steps), traceDigest: digest(trace), trace };
+  return { ok: failures.length === 0, failures, warnings, figures, replay: replayCommand(seed, steps, options.backend), traceDigest: digest(trace), trace };
 }

@@ -5,6 +5,8 @@
  * round (default 2,000). Prints the figures for the README's Reliability
  * section and, for a failing round, the command that replays it.
  * SIM_TRACE=<path> writes each round's trace to <path>.<seed>.
+ * SIM_BACKEND=postgres runs each round on PostgreSQL (TEST_DATABASE_URL) with
+ * pushes committing in parallel, as the PostgreSQL simulation test does.
  * Exit code 1 if any round failed.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +17,9 @@ const minutes = Number(process.env.SIM_MINUTES ?? 10);
 const steps = Number(process.env.SIM_STEPS ?? 2_000);
 const maxRounds = process.env.SIM_ROUNDS ? Number(process.env.SIM_ROUNDS) : Infinity;
 const firstSeed = process.env.SIM_SEED ? Number(process.env.SIM_SEED) : Date.now() % 1_000_000_000;
+const onPostgres = process.env.SIM_BACKEND === 'postgres';
+if (onPostgres && !process.env.TEST_DATABASE_URL) throw new Error('SIM_BACKEND=postgres needs TEST_DATABASE_URL');
+if (process.env.SIM_BACKEND && !onPostgres && process.env.SIM_BACKEND !== 'pglite') throw new Error(`SIM_BACKEND is pglite or postgres, not ${process.env.SIM_BACKEND}`);
 
 async function main() {
   const deadline = Date.now() + minutes * 60_000;
@@ -22,7 +27,8 @@ async function main() {
   const failed: string[] = [];
   for (let round = 0; round < maxRounds && (round === 0 || Date.now() < deadline); round += 1) {
     const seed = firstSeed + round;
-    const result = await runSimulation({ seed, steps, log: (line) => console.log(line) });
+    const backend = onPostgres ? { backend: 'postgres' as const, concurrentPushes: true } : {};
+    const result = await runSimulation({ seed, steps, ...backend, log: (line) => console.log(line) });
     all.push(result.figures);
     if (process.env.SIM_TRACE) writeFileSync(`${process.env.SIM_TRACE}.${seed}`, result.trace.join('\n'));
     const f = result.figures;
