@@ -4,7 +4,7 @@
  */
 import type { Database, Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
-import { META_CONFLICT_LOG } from '../local-store';
+import { META_CONFLICT_LOG, META_FULL_PULL_NEEDED } from '../local-store';
 import { silentLogger } from '../ports';
 import { createSyncService } from './sync-service';
 import { FakeServer } from '../testing/fake-server';
@@ -100,6 +100,30 @@ describe('sync service', () => {
     // Resumed after the pages it kept, not from 0.
     expect(server.log.filter((entry) => entry.startsWith('pull:'))).toEqual(['pull:0', 'pull:2', 'pull:4', 'pull:4']);
     expect(await t.database.get('references').query().fetchCount()).toBe(5);
+  });
+
+  it('a pull from 0 on a device holding data drops what it did not bring; cut off, the next run starts it again from 0', async () => {
+    // One page: only later pages of a pull from 0 (since > 0) carry deletions.
+    const server = serverWithReferences('q', 5);
+    server.pageLimit = 1_000;
+    const t = await setup(server);
+    await t.service.run();
+    expect(await t.database.get('references').query().fetchCount()).toBe(5);
+    // Deleted on the server while this device did not pull.
+    server.serverDelete('references', 'q1');
+    server.serverDelete('references', 'q3');
+    await t.store.setMeta(META_FULL_PULL_NEEDED, '1');
+    let pulls = 0;
+    server.failNext = (kind) => (kind === 'pull' && ++pulls === 1 ? new Error('network lost') : null);
+    await expect(t.service.run()).rejects.toThrow('network lost');
+    expect(await t.store.getMeta(META_FULL_PULL_NEEDED)).toBe('1');
+
+    server.log.length = 0;
+    await t.service.run();
+    expect(server.log.filter((entry) => entry.startsWith('pull:'))).toEqual(['pull:0']);
+    const left = (await t.database.get('references').query().fetch()).map((r) => r.id).sort();
+    expect(left).toEqual(['q0', 'q2', 'q4']);
+    expect(await t.store.getMeta(META_FULL_PULL_NEEDED)).toBeNull();
   });
 
   it('a pull from 0 asks for the next page while it writes the current one', async () => {

@@ -20,11 +20,11 @@
  *   (conflict-log.ts), so the user can see it and restore it.
  * - Pulled rows are server state: they arrive as sync_status 'synced'.
  */
-import { Q, type Database } from '@nozbe/watermelondb';
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import type { DirtyRaw } from '@nozbe/watermelondb/RawRecord';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
-import { isSyncedTable } from '../../shared/schema';
+import { SYNCED_TABLES, isSyncedTable } from '../../shared/schema';
 import type { HybridClock } from '../hybrid-clock';
 import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
 import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore, type RefusedVersion } from '../local-store';
@@ -86,6 +86,11 @@ export const FIRST_SYNC_PAGE_SIZE = 5_000;
 
 function key(table: string, id: string) {
   return `${table}/${id}`;
+}
+
+function splitKey(k: string): [table: string, id: string] {
+  const at = k.indexOf('/');
+  return [k.slice(0, at), k.slice(at + 1)];
 }
 
 /** UTF-8 length of a string, without an encoder (not every JS runtime the engine targets has TextEncoder). */
@@ -324,6 +329,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (pushOnly && !fromZero && lastPulledAt) return { changes: {}, timestamp: lastPulledAt };
         const since = fromZero ? 0 : (lastPulledAt ?? 0);
         result.fullPull = since === 0;
+        if (since === 0 && !paging) heldBeforeFullPull = await syncedIds();
         if (paging || since === 0) {
           const p = paging ?? { initial: lastPulledAt == null, received: 0, total: null };
           if (p.initial && p.received === 0) deps.onInitialProgress?.({ received: 0, total: null });
@@ -395,6 +401,45 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   // Set by a paged pull that has more to come; read by pullThrough().
   let pagingState: Paging | null = null;
 
+  // The synced records the device held when a pull from 0 began (table/id).
+  let heldBeforeFullPull: Set<string> | null = null;
+
+  async function syncedIds(): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (const table of SYNCED_TABLES) {
+      for (const id of await database.get<Model>(table).query(Q.where('_status', 'synced')).fetchIds()) held.add(key(table, id));
+    }
+    return held;
+  }
+
+  /**
+   * A pull from 0 carries no deletions (CONTRACT §3): a record the device held
+   * synced that the whole pull did not bring was deleted, or addressed away
+   * from this user, since the device last pulled. It goes, unless it was
+   * written locally meanwhile (then its push is answered for it).
+   */
+  async function dropNotPulled(held: Set<string>, pulled: Set<string>): Promise<number> {
+    const gone = new Map<string, string[]>();
+    for (const k of held) {
+      if (pulled.has(k)) continue;
+      const [table, id] = splitKey(k);
+      let ids = gone.get(table);
+      if (!ids) gone.set(table, (ids = []));
+      ids.push(id);
+    }
+    if (!gone.size) return 0;
+    return database.write(async () => {
+      const ops: Model[] = [];
+      for (const [table, ids] of gone) {
+        for (const record of await database.get<Model>(table).query(Q.where('id', Q.oneOf(ids))).fetch()) {
+          if ((record._raw as unknown as { _status: string })._status === 'synced') ops.push(record.prepareDestroyPermanently());
+        }
+      }
+      if (ops.length) await database.batch(...ops);
+      return ops.length;
+    }, 'sync-drop-not-pulled');
+  }
+
   // The pages of a paged pull, each asked for as soon as its cursor is known (pages-ahead.ts).
   // A failed request fails the run that takes it.
   const pages = createPagesAhead((since, onNext) => transport.pull(since, firstSyncPageSize, onNext));
@@ -402,7 +447,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   /** once(), then the rest of a paged pull from 0, each page its own write. */
   async function pullThrough(fromZero: boolean, pushOnly = false): Promise<OnceResult> {
     pagingState = null;
+    heldBeforeFullPull = null;
     pages.reset();
+    // Until the whole pull from 0 is in, the next run must start it again: only a complete one shows what is gone.
+    if (fromZero) await store.setMeta(META_FULL_PULL_NEEDED, '1');
     try {
       const result = await once(fromZero, null, pushOnly);
       while (result.more) {
@@ -416,8 +464,15 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         for (const id of next.pulledIds) result.pulledIds.add(id);
         for (const [table, rejections] of Object.entries(next.rejected)) (result.rejected[table] ??= []).push(...rejections);
       }
+      const held: Set<string> | null = heldBeforeFullPull;
+      if (result.fullPull && held) {
+        const dropped = await dropNotPulled(held, result.pulledIds);
+        if (dropped) logger.debug(`sync: a pull from 0 removed ${dropped} records this user no longer sees`);
+      }
+      if (fromZero) await store.setMeta(META_FULL_PULL_NEEDED, null);
       return result;
     } finally {
+      heldBeforeFullPull = null;
       pages.reset();
       deps.onInitialProgress?.(null);
     }
@@ -443,7 +498,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       deletedAfterPush = new Map();
       const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
       const first = await pullThrough(recovery, options.pull === false);
-      if (recovery) await store.setMeta(META_FULL_PULL_NEEDED, null);
       const total: SyncRunResult = {
         pulled: first.pulled,
         pushed: first.pushed,
