@@ -135,4 +135,14 @@ describe.each(BACKENDS)('the outbox (%s)', (backend) => {
     await sender.stop();
     expect(log).toEqual(['retry:100', 'retry:200', 'sent']);
   });
+
+  it('a verification code goes out before invitations queued earlier: someone is waiting for it', async () => {
+    const now = Date.now();
+    const invitations = Array.from({ length: 30 }, (_, i): NewMail => ({ ...message(200 + i, now - 1_000 + i), kind: 'invitation' }));
+    await store.write((tx) => tx.enqueueMail(invitations));
+    await store.write((tx) => tx.enqueueMail([message(300, now)]));
+    const claimed = await store.mail.claim(now + 1, 60_000, 5);
+    expect(claimed.map((m) => m.kind)).toEqual(['verification', 'invitation', 'invitation', 'invitation', 'invitation']);
+    expect(claimed.slice(1).map((m) => m.subject)).toEqual(['Message 200', 'Message 201', 'Message 202', 'Message 203']);
+  });
 });

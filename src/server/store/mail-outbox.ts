@@ -26,6 +26,13 @@ interface RawMailRow {
 
 const num = (v: string | number | null) => (v === null ? null : Number(v));
 
+/**
+ * Verification codes first: a person is waiting on screen for one, while an
+ * invitation or a reminder queued behind thousands of others (a candidate
+ * importing a long list) can wait its turn.
+ */
+const urgency = (m: MailRow) => (m.kind === 'verification' ? 0 : 1);
+
 function fromRaw(r: RawMailRow): MailRow {
   return {
     id: r.id,
@@ -52,11 +59,11 @@ export function mailOutboxOver(db: Db, kind: DbKind): MailOutboxStore {
         WHERE id IN (
           SELECT id FROM mail_outbox
           WHERE sent_at IS NULL AND next_attempt_at <= ${now} AND (claimed_until IS NULL OR claimed_until <= ${now})
-          ORDER BY created_at, id LIMIT ${limit} ${skipLocked}
+          ORDER BY kind <> 'verification', created_at, id LIMIT ${limit} ${skipLocked}
         )
         RETURNING *`);
       const rows = (result as unknown as { rows: RawMailRow[] }).rows.map(fromRaw);
-      return rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+      return rows.sort((a, b) => urgency(a) - urgency(b) || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     },
     async markSent(id, at) {
       await db.update(mailOutbox).set({ sentAt: at, claimedUntil: null, textBody: '', lastError: null }).where(eq(mailOutbox.id, id));
