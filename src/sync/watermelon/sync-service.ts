@@ -369,7 +369,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         // The stamp of each version sent: settle() leaves a refused record alone if it was written again since.
         const sentAt = new Map<string, number>();
         for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
-          for (const raw of [...set.created, ...set.updated]) sentAt.set(`${table}/${String(raw.id)}`, Number(raw.updated_at));
+          for (const raw of [...set.created, ...set.updated]) sentAt.set(key(table, String(raw.id)), Number(raw.updated_at));
         }
         // Several requests for a big backlog, by count and by bytes (a body over 5 MB gets 413).
         // A failure part-way fails the whole sync; parts already sent are harmless to send again.
@@ -379,7 +379,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           result.conflicts.push(...response.conflicts);
           for (const [table, rejections] of Object.entries(response.rejected)) {
             const versions = rejections.map((r): RefusedVersion => {
-              const updatedAt = sentAt.get(`${table}/${r.id}`);
+              const updatedAt = sentAt.get(key(table, r.id));
               return updatedAt === undefined || Number.isNaN(updatedAt) ? r : { ...r, updatedAt };
             });
             (rejected[table] ??= []).push(...versions);
