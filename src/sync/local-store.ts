@@ -27,6 +27,11 @@ export interface RefusedVersion extends PushRejection {
   updatedAt?: number;
 }
 
+/** Whether a refusal holds for the record as it is now (`updated_at`): not if it was written again since the version refused. */
+export function refusalHolds(rejection: RefusedVersion, updatedAt: unknown): boolean {
+  return rejection.updatedAt === undefined || !(Number(updatedAt) > rejection.updatedAt);
+}
+
 export interface OutboxEntry {
   table: string;
   recordId: string;

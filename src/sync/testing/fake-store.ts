@@ -13,7 +13,7 @@ import type {
   OutboxEntry,
   RefusedVersion,
 } from '../local-store';
-import { META_FULL_PULL_NEEDED } from '../local-store';
+import { META_FULL_PULL_NEEDED, refusalHolds } from '../local-store';
 import type { WireRow } from '../ports';
 
 type Status = 'created' | 'updated' | 'deleted' | 'synced';
@@ -117,7 +117,7 @@ export class FakeStore implements LocalStore {
         Object.assign(record.row, { sync_status: 'synced', last_synced_at: now, server_id: record.row.id });
         return false;
       }
-      if (rejection && !(rejection.updatedAt !== undefined && Number(record.row.updated_at) > rejection.updatedAt)) {
+      if (rejection && refusalHolds(rejection, record.row.updated_at)) {
         record.row.sync_status = 'error';
         entry.status = 'failed';
         entry.error = `${rejection.code}: ${rejection.message}`;

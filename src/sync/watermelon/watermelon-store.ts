@@ -12,6 +12,7 @@ import { isSyncedTable, SYNCED_TABLES, type SyncedTable } from '../../shared/sch
 import type { WallClock, WireRow } from '../ports';
 import {
   META_FULL_PULL_NEEDED,
+  refusalHolds,
   type LocalOperation,
   type LocalStore,
   type LocalWrite,
@@ -250,7 +251,7 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
           const record = live.get(`${table}/${recordId}`) ?? null;
           let rejection = rejections.get(`${table}/${recordId}`);
           // Written again while the refused version was on its way: the newer one has not been judged.
-          if (rejection?.updatedAt !== undefined && record && Number(rawOf(record).updated_at) > rejection.updatedAt) rejection = undefined;
+          if (rejection && record && !refusalHolds(rejection, rawOf(record).updated_at)) rejection = undefined;
           if (record) {
             const status = rawOf(record)._status;
             if (status === 'synced') {
