@@ -5,7 +5,7 @@
  * ask the user to sign in again), server (other statuses), protocol (bad shape).
  */
 import type { z } from 'zod';
-import { NEXT_CURSOR_HEADER, NEXT_NOW_HEADER, REMAINING_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
+import { NEXT_CURSOR_HEADER, NEXT_NOW_HEADER, REMAINING_HEADER, RESTARTED_HEADER, SERVER_TIME_HEADER } from '../shared/protocol/constants';
 import { SyncError, SyncErrorCode } from './errors';
 import { globalFetch, queryString, type Fetch, type HttpResponse } from './http-port';
 import type { PullResponse, PushResponse, Timers, Transport } from './ports';
@@ -210,6 +210,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         const remaining = Number(response.headers.get(REMAINING_HEADER) ?? NaN);
         if (Number.isInteger(remaining) && remaining >= 0) result.remaining = remaining;
       }
+      if (response.headers.get(RESTARTED_HEADER) === '1') result.restarted = true;
       const serverTime = serverTimeOf(response);
       if (serverTime !== undefined) result.serverTime = serverTime;
       return result;

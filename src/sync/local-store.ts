@@ -106,6 +106,12 @@ export interface LocalStore {
 }
 
 export const META_FULL_PULL_NEEDED = 'full_pull_needed';
+/**
+ * Set with META_FULL_PULL_NEEDED when the server did not know this device's
+ * cursor (its database was restored from a backup): the pull from 0 then
+ * sends the user's own records it did not bring again, instead of dropping them.
+ */
+export const META_SERVER_RESTORED = 'server_restored';
 export const META_CONFLICT_LOG = 'conflict_log';
 /** Server clock minus device clock, so a restart while offline still stamps in server time. */
 export const META_CLOCK_OFFSET = 'clock_offset';

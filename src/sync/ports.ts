@@ -29,6 +29,13 @@ export type PullResponse = Omit<z.infer<typeof PullResponseSchema>, 'changes'> &
   remaining?: number;
   /** The server's clock (`x-server-time` header) when it answered, if sent. */
   serverTime?: number;
+  /**
+   * The server did not know the cursor asked from (its database was restored
+   * from a backup, or replaced) and started over from 0 (RESTARTED_HEADER):
+   * the page carries no deletions, and what the device holds from before may
+   * be unknown to the server.
+   */
+  restarted?: true;
 };
 
 export type PushConflict = z.infer<typeof ConflictSchema>;

@@ -42,6 +42,8 @@ export interface TestStoreOptions {
   poolSize?: number;
   /** Told of each writing transaction run again (a deadlock, a concurrent create). */
   onRetry?: (error: unknown) => void;
+  /** PGlite only: keep the database in this directory (default: in memory). */
+  dataDir?: string;
 }
 
 /**
@@ -87,7 +89,11 @@ export async function holdPostgresTestLock(): Promise<() => Promise<void>> {
 
 export async function openTestStore(backend: Backend, options: TestStoreOptions = {}): Promise<{ store: Store; drop: () => Promise<void> }> {
   if (backend === 'pglite') {
-    const store = await openStore({ kind: 'pglite', ...(options.writeBoundMs ? { writeBoundMs: options.writeBoundMs } : {}) });
+    const store = await openStore({
+      kind: 'pglite',
+      ...(options.writeBoundMs ? { writeBoundMs: options.writeBoundMs } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
     return { store, drop: async () => undefined };
   }
   const url = process.env.TEST_DATABASE_URL;

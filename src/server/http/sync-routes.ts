@@ -11,6 +11,7 @@ import {
   PushRequestSchema,
   NEXT_CURSOR_HEADER,
   NEXT_NOW_HEADER,
+  RESTARTED_HEADER,
   REMAINING_HEADER,
   SERVER_TIME_HEADER,
 } from '../../shared/protocol';
@@ -65,6 +66,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     if (page.more && page.remaining !== null) void reply.header(REMAINING_HEADER, String(page.remaining));
     if (page.more) void reply.header(NEXT_CURSOR_HEADER, String(page.timestamp));
     if (page.more && deps.store.kind === 'postgres') void reply.header(NEXT_NOW_HEADER, '1');
+    if (page.restarted) void reply.header(RESTARTED_HEADER, '1');
     void reply.type('application/json; charset=utf-8');
     // A page of one piece (most pulls: a few changes) goes out as one string with its length,
     // in one write. A longer one is written out as it is serialized (compressed on the way when

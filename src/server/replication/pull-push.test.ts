@@ -208,9 +208,14 @@ describe.each(BACKENDS)('pull and push round trips (%s)', (backend) => {
     const res = await api.pull(cand, 10 ** 15);
     expect(res.status).toBe(200);
     expect(idsOf(res.body, 'users').rows.map((r) => r.id)).toEqual([cand.id]);
+    // Said, so a client holding data from before knows this page carries no deletions.
+    expect(res.headers.get('x-sync-restarted')).toBe('1');
     // A cursor of this database instead, from which nothing is missing.
     expect(res.body.timestamp).not.toBe(10 ** 15);
-    expect(idsOf((await api.pull(cand, res.body.timestamp)).body, 'users').rows).toEqual([]);
+    const next = await api.pull(cand, res.body.timestamp);
+    expect(idsOf(next.body, 'users').rows).toEqual([]);
+    expect(next.headers.get('x-sync-restarted')).toBeNull();
+    expect((await api.pull(cand, 0)).headers.get('x-sync-restarted')).toBeNull();
   });
 
   it('clamps a limit above the maximum instead of failing', async () => {

@@ -15,6 +15,8 @@ interface PullPage {
   more: boolean;
   /** Entries that follow this page, when counted (the first page of a long pull from 0). */
   remaining: number | null;
+  /** The client's cursor was not this database's: the page starts over from 0. */
+  restarted: boolean;
 }
 
 type Tables = 'users' | 'references';
@@ -28,7 +30,7 @@ export async function pullPage(store: Store, session: PullSession, since: number
   if (!snap) return null;
   const timestamp = cursors.encode(snap.cursor);
   const more = snap.more;
-  return { text: () => pageText(snap, timestamp, more), timestamp, more, remaining: more ? snap.remaining : null };
+  return { text: () => pageText(snap, timestamp, more), timestamp, more, remaining: more ? snap.remaining : null, restarted: snap.restarted };
 }
 
 function* pageText(snap: PullSnapshot, timestamp: number, more: boolean): Generator<string> {

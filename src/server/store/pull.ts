@@ -51,8 +51,10 @@
  * being sent (no synchronous standby that can stall commits for that long).
  *
  * Cursors from elsewhere. A cursor above P(xmax(S)) was never issued by this
- * database (it was reset or replaced): the pull starts over from 0 rather
- * than miss data. Positions start above every value of the commit counter
+ * database (it was restored from a backup, or replaced): the pull starts
+ * over from 0 rather than miss data, and says so (PullSnapshot.restarted):
+ * a page from 0 carries no deletions, so the client pulls from 0 as a whole
+ * and compares. Positions start above every value of the commit counter
  * used before (migration 0004 sets `offset`), so a cursor kept from before
  * the upgrade still means "everything after it". Wall-clock time never
  * enters; the bound uses only this process's monotonic clock.
@@ -261,7 +263,8 @@ async function readPage(db: Db, clock: PullClock, viewer: ViewerTerms, since: nu
   const xmax = metaOf('xmax');
   marks.observe(marks.time(), xmax);
   // A cursor this database never issued (it was reset or replaced): start over rather than miss data.
-  if (since > positionBelow(xmax, offset)) {
+  const restarted = since > positionBelow(xmax, offset);
+  if (restarted) {
     since = 0;
     rows = rowsOf<PageRow>(await db.execute(pageQuery(viewer, 0, limit)));
   }
@@ -294,5 +297,5 @@ async function readPage(db: Db, clock: PullClock, viewer: ViewerTerms, since: nu
     created: Boolean(r.created),
     doc: r.doc,
   }));
-  return { snapshot: { cursor, entries, more, remaining }, live };
+  return { snapshot: { cursor, entries, more, remaining, restarted }, live };
 }

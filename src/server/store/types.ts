@@ -77,6 +77,12 @@ export interface PullSnapshot {
   more: boolean;
   /** How many entries follow this page in the same snapshot: counted on the first page of a pull from 0 that has `more`, else null. */
   remaining: number | null;
+  /**
+   * The cursor asked from was never issued by this database (restored from a
+   * backup, or replaced): the page starts over from 0 instead, and the client,
+   * which holds data this database may not have, needs to know.
+   */
+  restarted: boolean;
 }
 
 export interface Grant {

@@ -42,6 +42,14 @@ export const NEXT_CURSOR_HEADER = 'x-sync-next';
 export const NEXT_NOW_HEADER = 'x-sync-next-now';
 
 /**
+ * `1` on a page answering a cursor the server's database never issued (it
+ * was restored from a backup, or replaced): the page starts over from 0, so
+ * it carries no deletions, and what the client holds from before may be
+ * unknown to the server. The body keeps the contract's shape.
+ */
+export const RESTARTED_HEADER = 'x-sync-restarted';
+
+/**
  * Field checks both sides share, so a value the client accepts is one the
  * server accepts. Deliberately looser than RFC 5322: one `@`, a dot in the domain.
  */

@@ -110,4 +110,4 @@ export const PushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
-export { NEXT_CURSOR_HEADER, NEXT_NOW_HEADER, REMAINING_HEADER, SERVER_TIME_HEADER } from './constants';
+export { NEXT_CURSOR_HEADER, NEXT_NOW_HEADER, REMAINING_HEADER, RESTARTED_HEADER, SERVER_TIME_HEADER } from './constants';

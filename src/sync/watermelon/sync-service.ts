@@ -27,7 +27,7 @@ import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableCh
 import { SYNCED_TABLES, isSyncedTable } from '../../shared/schema';
 import type { HybridClock } from '../hybrid-clock';
 import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
-import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, type LocalStore, type RefusedVersion } from '../local-store';
+import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, META_SERVER_RESTORED, type LocalStore, type RefusedVersion } from '../local-store';
 import { SyncError, SyncErrorCode } from '../errors';
 import { createPagesAhead } from '../pages-ahead';
 import { countChanges, pullAllPages } from '../pull-pages';
@@ -79,6 +79,17 @@ interface OnceResult {
   conflicts: PushConflict[];
   rejected: Record<string, RefusedVersion[]>;
   fullPull: boolean;
+}
+
+/**
+ * Thrown inside a pull when the server answers a cursor it never issued by
+ * starting over from 0 (PullResponse.restarted): aborting there leaves
+ * nothing of that pull applied, and the run pulls from 0 in its place.
+ */
+class PullRestarted extends Error {
+  constructor() {
+    super('the server did not know the pull cursor');
+  }
 }
 
 /** Entries per page of a pull from 0 (SyncServiceDeps.firstSyncPageSize). */
@@ -334,6 +345,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           const p = paging ?? { initial: lastPulledAt == null, received: 0, total: null };
           if (p.initial && p.received === 0) deps.onInitialProgress?.({ received: 0, total: null });
           const page = await pages.take(since);
+          if (page.restarted && since !== 0) throw new PullRestarted();
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
           const count = countChanges(page.changes);
           p.received += count;
@@ -351,6 +363,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
         const pulled = await pullAllPages(transport, since, (page) => {
+          if (page.restarted) throw new PullRestarted();
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
         });
         result.pulled = pulled.received;
@@ -418,7 +431,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
    * from this user, since the device last pulled. It goes, unless it was
    * written locally meanwhile (then its push is answered for it).
    */
-  async function dropNotPulled(held: Set<string>, pulled: Set<string>): Promise<number> {
+  async function dropNotPulled(held: Set<string>, pulled: Set<string>, restored: boolean): Promise<{ dropped: number; resent: string[] }> {
     const gone = new Map<string, string[]>();
     for (const k of held) {
       if (pulled.has(k)) continue;
@@ -427,25 +440,83 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (!ids) gone.set(table, (ids = []));
       ids.push(id);
     }
-    if (!gone.size) return 0;
-    return database.write(async () => {
+    if (!gone.size) return { dropped: 0, resent: [] };
+    const self = deps.userId?.() ?? null;
+    const resent: string[] = [];
+    const dropped = await database.write(async () => {
       const ops: Model[] = [];
       for (const [table, ids] of gone) {
         for (const record of await database.get<Model>(table).query(Q.where('id', Q.oneOf(ids))).fetch()) {
-          if ((record._raw as unknown as { _status: string })._status === 'synced') ops.push(record.prepareDestroyPermanently());
+          const raw = record._raw as unknown as { _status: string; user_id?: unknown };
+          if (raw._status !== 'synced') continue;
+          // A restored server lost what was written after its backup: the user's own requests go to it again.
+          if (restored && table === 'references' && self !== null && raw.user_id === self) resent.push(record.id);
+          else ops.push(record.prepareDestroyPermanently());
         }
       }
       if (ops.length) await database.batch(...ops);
       return ops.length;
     }, 'sync-drop-not-pulled');
+    return { dropped, resent };
+  }
+
+  /**
+   * The user's own requests a restored server no longer has, written again as
+   * pending requests (every column the candidate sets, the referee's answer
+   * cleared: the server lost it with the rest): the server takes each as a
+   * new request, or answers with its deletion if it had deleted it.
+   */
+  async function resend(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const row = await store.read('references', id);
+      if (!row) continue;
+      await store.apply({
+        table: 'references',
+        id,
+        operation: 'update',
+        values: {
+          user_id: row.user_id as string,
+          referee_name: row.referee_name as string,
+          referee_email: row.referee_email as string,
+          message: (row.message as string | null) ?? '',
+          status: 'pending',
+          response: null,
+          responded_at: null,
+          reminded_at: null,
+        },
+        at: clock.now(),
+      });
+    }
   }
 
   // The pages of a paged pull, each asked for as soon as its cursor is known (pages-ahead.ts).
   // A failed request fails the run that takes it.
   const pages = createPagesAhead((since, onNext) => transport.pull(since, firstSyncPageSize, onNext));
 
-  /** once(), then the rest of a paged pull from 0, each page its own write. */
+  /**
+   * pullPages(); when the server did not know the cursor (PullRestarted:
+   * nothing of that pull was applied), a pull from 0 in its place, marked so
+   * that it sends the user's own records again rather than drop them.
+   */
   async function pullThrough(fromZero: boolean, pushOnly = false): Promise<OnceResult> {
+    try {
+      return await pullPages(fromZero, pushOnly);
+    } catch (error) {
+      if (!(error instanceof PullRestarted)) throw error;
+    }
+    logger.warn('sync: the server did not know this device\'s cursor (its data was restored or replaced): pulling everything again');
+    await store.setMeta(META_SERVER_RESTORED, '1');
+    try {
+      return await pullPages(true, pushOnly);
+    } catch (error) {
+      // A later page's cursor unknown too: the database changed again under the pull. The next run starts over.
+      if (error instanceof PullRestarted) throw new SyncError(SyncErrorCode.server, 'the server\'s data changed during the pull');
+      throw error;
+    }
+  }
+
+  /** once(), then the rest of a paged pull from 0, each page its own write. */
+  async function pullPages(fromZero: boolean, pushOnly: boolean): Promise<OnceResult> {
     pagingState = null;
     heldBeforeFullPull = null;
     pages.reset();
@@ -465,11 +536,25 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         for (const [table, rejections] of Object.entries(next.rejected)) (result.rejected[table] ??= []).push(...rejections);
       }
       const held: Set<string> | null = heldBeforeFullPull;
+      let resent: string[] = [];
       if (result.fullPull && held) {
-        const dropped = await dropNotPulled(held, result.pulledIds);
-        if (dropped) logger.debug(`sync: a pull from 0 removed ${dropped} records this user no longer sees`);
+        const restored = (await store.getMeta(META_SERVER_RESTORED)) === '1';
+        const gone = await dropNotPulled(held, result.pulledIds, restored);
+        resent = gone.resent;
+        if (gone.dropped) logger.debug(`sync: a pull from 0 removed ${gone.dropped} records this user no longer sees`);
+        await resend(resent);
       }
-      if (fromZero) await store.setMeta(META_FULL_PULL_NEEDED, null);
+      if (fromZero) {
+        await store.setMeta(META_FULL_PULL_NEEDED, null);
+        await store.setMeta(META_SERVER_RESTORED, null);
+      }
+      if (resent.length) {
+        logger.warn(`sync: sending ${resent.length} of this user's requests again to the restored server`);
+        const push = await once(false, null, true);
+        result.pushed += push.pushed;
+        result.conflicts.push(...push.conflicts);
+        for (const [table, rejections] of Object.entries(push.rejected)) (result.rejected[table] ??= []).push(...rejections);
+      }
       return result;
     } finally {
       heldBeforeFullPull = null;
