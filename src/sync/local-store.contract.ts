@@ -172,5 +172,16 @@ export function storeContract(name: string, make: () => Promise<StoreHarness> | 
       expect(await store.outbox()).toEqual([]);
       expect(await store.getMeta(META_FULL_PULL_NEEDED)).toBe('1');
     });
+
+    it('clears metadata only while it holds the value given', async () => {
+      const { store } = await make();
+      await store.setMeta('k', 'mine');
+      await store.setMeta('k', 'theirs');
+      expect(await store.clearMetaIf('k', 'mine')).toBe(false);
+      expect(await store.getMeta('k')).toBe('theirs');
+      expect(await store.clearMetaIf('k', 'theirs')).toBe(true);
+      expect(await store.getMeta('k')).toBeNull();
+      expect(await store.clearMetaIf('k', 'theirs')).toBe(false);
+    });
   });
 }

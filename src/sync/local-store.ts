@@ -62,6 +62,8 @@ export interface LocalStore {
   newestUpdatedAt(): Promise<number>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string | null): Promise<void>;
+  /** Removes `key` only while it still holds `value`, in one write: a value set meanwhile (a discard's) stays. Resolves whether it removed it. */
+  clearMetaIf(key: string, value: string): Promise<boolean>;
   /** All outbox entries, oldest first. */
   outbox(): Promise<OutboxEntry[]>;
   /**

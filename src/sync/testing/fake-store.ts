@@ -103,6 +103,12 @@ export class FakeStore implements LocalStore {
     else this.meta.set(key, value);
   }
 
+  async clearMetaIf(key: string, value: string) {
+    if (this.meta.get(key) !== value) return false;
+    this.meta.delete(key);
+    return true;
+  }
+
   async outbox() {
     return this.entries.map((e) => ({ ...e }));
   }

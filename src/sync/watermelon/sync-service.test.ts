@@ -5,7 +5,7 @@
 import type { Database, Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
 import { META_CONFLICT_LOG, META_FULL_PULL_NEEDED } from '../local-store';
-import { silentLogger } from '../ports';
+import { silentLogger, type Transport } from '../ports';
 import { createSyncService } from './sync-service';
 import { FakeServer } from '../testing/fake-server';
 import { noPersistence } from './testing/memory-database';
@@ -116,7 +116,7 @@ describe('sync service', () => {
     let pulls = 0;
     server.failNext = (kind) => (kind === 'pull' && ++pulls === 1 ? new Error('network lost') : null);
     await expect(t.service.run()).rejects.toThrow('network lost');
-    expect(await t.store.getMeta(META_FULL_PULL_NEEDED)).toBe('1');
+    expect(await t.store.getMeta(META_FULL_PULL_NEEDED)).not.toBeNull();
 
     server.log.length = 0;
     await t.service.run();
@@ -124,6 +124,41 @@ describe('sync service', () => {
     const left = (await t.database.get('references').query().fetch()).map((r) => r.id).sort();
     expect(left).toEqual(['q0', 'q2', 'q4']);
     expect(await t.store.getMeta(META_FULL_PULL_NEEDED)).toBeNull();
+  });
+
+  it('a discard during a pull from 0 outlasts its end: the next run pulls from 0 and brings the record back', async () => {
+    // Pages of 2: q0 and q1 are stored again when the third page is asked for; the discard ends before that page comes.
+    const server = serverWithReferences('q', 5);
+    const inner = server.transport();
+    let pulls = 0;
+    let discarded = false;
+    let recovering = false;
+    const transport: Transport = {
+      pull: async (since, limit, onNext) => {
+        if (recovering && ++pulls === 3) {
+          await client.store.discard('references', 'q0');
+          discarded = true;
+        }
+        return inner.pull(since, limit, onNext);
+      },
+      push: (changes, lastPulledAt) => inner.push(changes, lastPulledAt),
+    };
+    const client = await memoryClient(transport, { wall: () => 1_000_000, userId: 'u1' });
+    await client.service.run();
+    // A pull from 0 of a device that holds data (after another discard, say).
+    await client.store.setMeta(META_FULL_PULL_NEEDED, '1');
+    recovering = true;
+    expect((await client.service.run()).fullPull).toBe(true);
+    expect(discarded).toBe(true);
+    expect(await raw(client.database, 'references', 'q0')).toBeNull();
+    expect(await client.store.getMeta(META_FULL_PULL_NEEDED)).not.toBeNull();
+
+    server.log.length = 0;
+    expect((await client.service.run()).fullPull).toBe(true);
+    expect(server.log.filter((entry) => entry.startsWith('pull:'))[0]).toBe('pull:0');
+    expect(await raw(client.database, 'references', 'q0')).toMatchObject({ _status: 'synced', referee_name: 'n0' });
+    expect(await client.database.get('references').query().fetchCount()).toBe(5);
+    expect(await client.store.getMeta(META_FULL_PULL_NEEDED)).toBeNull();
   });
 
   it('a pull from 0 asks for the next page while it writes the current one', async () => {

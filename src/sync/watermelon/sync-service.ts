@@ -411,6 +411,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return result;
   }
 
+  // Numbers this service's pulls from 0, for the mark each leaves until it is complete.
+  let fullPulls = 0;
+
   // Set by a paged pull that has more to come; read by pullThrough().
   let pagingState: Paging | null = null;
 
@@ -521,7 +524,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     heldBeforeFullPull = null;
     pages.reset();
     // Until the whole pull from 0 is in, the next run must start it again: only a complete one shows what is gone.
-    if (fromZero) await store.setMeta(META_FULL_PULL_NEEDED, '1');
+    // Marked with this pull's own value: a discard meanwhile (which asks for a pull from 0 too) must outlast its end.
+    const mark = fromZero ? `pull ${wall()} ${(fullPulls += 1)}` : null;
+    if (mark) await store.setMeta(META_FULL_PULL_NEEDED, mark);
     try {
       const result = await once(fromZero, null, pushOnly);
       while (result.more) {
@@ -544,8 +549,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (gone.dropped) logger.debug(`sync: a pull from 0 removed ${gone.dropped} records this user no longer sees`);
         await resend(resent);
       }
-      if (fromZero) {
-        await store.setMeta(META_FULL_PULL_NEEDED, null);
+      if (mark) {
+        await store.clearMetaIf(META_FULL_PULL_NEEDED, mark);
         await store.setMeta(META_SERVER_RESTORED, null);
       }
       if (resent.length) {
@@ -581,7 +586,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       pushedThisRun = new Map();
       lossesThisRun = [];
       deletedAfterPush = new Map();
-      const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) === '1';
+      const recovery = (await store.getMeta(META_FULL_PULL_NEEDED)) !== null;
       const first = await pullThrough(recovery, options.pull === false);
       const total: SyncRunResult = {
         pulled: first.pulled,

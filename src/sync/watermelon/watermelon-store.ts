@@ -204,6 +204,15 @@ export function createWatermelonStore(database: Database, wall: WallClock): Loca
       await database.write(() => setMetaInWriter(key, value), 'sync-meta');
     },
 
+    async clearMetaIf(key: string, value: string) {
+      return database.write(async () => {
+        const rows = await meta().query(Q.where('key', key)).fetch();
+        if (!rows.length || rows.some((row) => rawOf(row).value !== value)) return false;
+        await setMetaInWriter(key, null);
+        return true;
+      }, 'sync-meta');
+    },
+
     async outbox(): Promise<OutboxEntry[]> {
       const rows = await queue().query(Q.sortBy('created_at', Q.asc)).fetch();
       return rows.map((row) => {
