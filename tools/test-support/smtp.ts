@@ -3,7 +3,7 @@
  * authors): the SMTP path is tested against the protocol, not a mock
  * transport. Requires the credentials it is given and records every message.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { ReceivedMail } from './mailbox';
@@ -13,6 +13,10 @@ export interface TestSmtp {
   url: string;
   port: number;
   received: ReceivedMail[];
+  /** SMTP sessions opened so far. */
+  connections(): number;
+  /** Cuts every open connection, as a mail server that restarts or times idle clients out. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -20,12 +24,17 @@ export async function startSmtp(options: { port?: number; user?: string; pass?: 
   const user = options.user ?? 'mailer';
   const pass = options.pass ?? 'mail-secret';
   const received: ReceivedMail[] = [];
+  let sessions = 0;
   const server = new SMTPServer({
     // Plain text on loopback: no certificate to make; the credentials are still checked.
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
+    onConnect(_session, callback) {
+      sessions += 1;
+      callback();
+    },
     onAuth(auth, _session, callback) {
       if (auth.username === user && auth.password === pass) callback(null, { user });
       else callback(new Error('Invalid username or password'));
@@ -58,11 +67,20 @@ export async function startSmtp(options: { port?: number; user?: string; pass?: 
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  const sockets = new Set<Socket>();
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://${user}:${pass}@127.0.0.1:${port}`,
     port,
     received,
+    connections: () => sessions,
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

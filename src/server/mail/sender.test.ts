@@ -38,6 +38,20 @@ describe('mail over SMTP (a real SMTP server in the test)', () => {
     expect(mail.text).toMatch(/^https:\/\/refs\.example\.org\/verify\?token=\S+$/m);
   });
 
+  it('sends one message after another over one connection, and opens a new one when the server cut it', async () => {
+    const transport = createSmtpTransport(smtp.url);
+    const send = (i: number) => transport.send({ messageId: `<pooled-${i}@test>`, from: 'a@b.c', to: `pooled-${i}@example.com`, subject: `pooled ${i}`, text: 't' });
+    const before = smtp.connections();
+    for (let i = 0; i < 5; i += 1) await send(i);
+    expect(smtp.connections() - before).toBe(1);
+    smtp.dropConnections();
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 5; i < 8; i += 1) await send(i);
+    expect(smtp.connections() - before).toBe(2);
+    expect(smtp.received.filter((m) => m.subject.startsWith('pooled ')).map((m) => m.subject)).toEqual(Array.from({ length: 8 }, (_, i) => `pooled ${i}`));
+    transport.close();
+  });
+
   it('is really authenticated: wrong credentials are refused by the server', async () => {
     const wrong = new URL(smtp.url);
     wrong.password = 'nope';

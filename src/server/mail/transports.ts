@@ -32,7 +32,9 @@ export interface MailTransport {
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 export function createSmtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
+  // One connection kept open and used for message after message (the sender sends one at a
+  // time): a burst of invitations would otherwise connect, greet and log in once per message.
+  const transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 1, maxMessages: 100, ...SMTP_TIMEOUTS });
   const parsed = new URL(url);
   return {
     kind: 'smtp',
