@@ -26,7 +26,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { createState, mergeWrite, type ColumnValue, type MergeState } from '../../src/shared/merge';
@@ -67,15 +70,30 @@ function stamp(): number {
 // ---------------------------------------------------------------- figures
 class Samples {
   readonly values: number[] = [];
-  add(ms: number) {
+  /** When each sample's request was sent (performance.now()). */
+  readonly sentAt: number[] = [];
+  add(ms: number, sentAt: number) {
     this.values.push(ms);
+    this.sentAt.push(sentAt);
   }
-  quantile(q: number): number {
-    if (this.values.length === 0) return NaN;
-    const sorted = [...this.values].sort((a, b) => a - b);
+  clear() {
+    this.values.length = 0;
+    this.sentAt.length = 0;
+  }
+  /** Of the samples sent at `from` or later (all by default). */
+  quantile(q: number, from = -Infinity): number {
+    const sorted = this.values.filter((_, i) => this.sentAt[i]! >= from).sort((a, b) => a - b);
+    if (sorted.length === 0) return NaN;
     return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   }
 }
+
+/**
+ * The run's first seconds are unlike the rest: every candidate's first action
+ * is a new request (its invitation mailed), and all start within one think
+ * time. Figures are given for the whole run and for the run after them.
+ */
+const OPENING_MS = 10_000;
 
 const figures = {
   pushes: 0,
@@ -159,30 +177,50 @@ interface Expectation {
 const expectations = new Set<Expectation>();
 
 // ---------------------------------------------------------------- HTTP
-async function http<T>(method: string, url: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  try {
-    const res = await fetch(url, {
-      method,
-      signal: controller.signal,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+/**
+ * One request over a kept-alive connection, compressed as a browser asks.
+ * node:http, not fetch: fetch's streams cost this one process about twice
+ * the CPU per request, and its event-loop delay counts into every latency
+ * measured here.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+function http<T>(method: string, url: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+  const payload = body !== undefined ? JSON.stringify(body) : null;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          'accept-encoding': 'br, gzip',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload !== null ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
       },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return { status: res.status, body: parsed as T };
-  } finally {
-    clearTimeout(timer);
-  }
+      (res) => {
+        const encoding = res.headers['content-encoding'];
+        const stream = encoding === 'br' ? res.pipe(createBrotliDecompress()) : encoding === 'gzip' ? res.pipe(createGunzip()) : res;
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('error', reject);
+        stream.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed as T });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(payload ?? undefined);
+  });
 }
 
 // ---------------------------------------------------------------- a simulated device
@@ -284,7 +322,7 @@ class Client {
         ? name === 'reference:deleted'
         : name !== 'reference:deleted' && Object.entries(e.values).every(([k, v]) => record[k] === v);
       if (!matches) continue;
-      if (e.sentAt < runEndsAt) figures.deliveryLatency.add(now - e.sentAt);
+      if (e.sentAt < runEndsAt) figures.deliveryLatency.add(now - e.sentAt, e.sentAt);
       expectations.delete(e);
     }
     // As the real client (src/sync/realtime-apply.ts): an event is a hint to sync, unless it
@@ -339,7 +377,7 @@ class Client {
       }
       const counted = started < runEndsAt;
       if (counted) {
-        figures.pullLatency.add(performance.now() - started);
+        figures.pullLatency.add(performance.now() - started, started);
         figures.pulls += 1;
       }
       if (res.status !== 200) {
@@ -385,7 +423,7 @@ class Client {
       return 0;
     }
     const counted = sentAt < runEndsAt;
-    if (counted) figures.pushLatency.add(performance.now() - sentAt);
+    if (counted) figures.pushLatency.add(performance.now() - sentAt, sentAt);
     if (res.status !== 200) {
       error(`${this.label}: push answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       for (const e of expected) expectations.delete(e);
@@ -582,6 +620,18 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** The machine's CPU time, busy and in all, in ticks since boot (/proc/stat, Linux; NaN elsewhere). */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = ticks[3]! + ticks[4]!;
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
 /** Resident memory of a process in MB, from /proc (Linux); NaN elsewhere. */
 function rssMb(pid: number | undefined): number {
   try {
@@ -695,14 +745,17 @@ async function main(): Promise<number> {
     await inBatches(clients, 20, (c) => c.sync());
     // Figures count the run only.
     Object.assign(figures, { pushes: 0, pushedRecords: 0, pulls: 0, pulledEntries: 0, conflicts: 0, events: 0 });
-    for (const s of [figures.pushLatency, figures.pullLatency, figures.deliveryLatency]) s.values.length = 0;
+    for (const s of [figures.pushLatency, figures.pullLatency, figures.deliveryLatency]) s.clear();
     console.log(`load: ${clients.length} clients signed up, connected and synced; running`);
 
     const started = performance.now();
     const until = started + DURATION_MS;
     runEndsAt = until;
     const loadAtStart = loadavg()[0]!;
-    const cpuAtStart = { self: process.cpuUsage(), servers: servers.map((s) => cpuSeconds(s.child.pid)) };
+    const cpuAtStart = { self: process.cpuUsage(), servers: servers.map((s) => cpuSeconds(s.child.pid)), machine: machineTicks() };
+    // This process's own lag counts into every latency it measures: it is reported beside them.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const progress = setInterval(() => {
       const s = (performance.now() - started) / 1000;
       console.log(`  ${s.toFixed(0)} s: ${figures.pushes} pushes, ${figures.pulls} pulls, ${figures.events} events, ${errors.length} errors`);
@@ -716,6 +769,9 @@ async function main(): Promise<number> {
       servers: servers.map((s, i) => cpuSeconds(s.child.pid) - cpuAtStart.servers[i]!),
     };
     const loadAtEnd = loadavg()[0]!;
+    loopDelay.disable();
+    const machineEnd = machineTicks();
+    const busy = (machineEnd.busy - cpuAtStart.machine.busy) / (machineEnd.total - cpuAtStart.machine.total);
 
     // Settle: every outbox pushed, every event delivered, every client pulled.
     for (let round = 0; round < 5 && clients.some((c) => c.outbox.length > 0); round += 1) await Promise.all(clients.map((c) => c.sync()));
@@ -741,14 +797,16 @@ async function main(): Promise<number> {
     const memory = BURST > 0 ? await memoryBurst(servers[0]!) : null;
     const live = [...model.references.values()].filter((r) => !r.deleted).length;
     const disconnects = clients.reduce((n, c) => n + c.disconnects, 0);
+    const afterOpening = started + OPENING_MS;
     const lines = [
       '',
       `load figures (${clients.length} clients: ${clients.length / 2} candidates, ${clients.length / 2} referees; ${PROCESSES} processes on PostgreSQL + Redis; ${elapsed.toFixed(1)} s)`,
       `  push      ${figures.pushes} requests, ${(figures.pushes / elapsed).toFixed(1)} pushes/s, ${figures.pushedRecords} records, ${(figures.pushedRecords / elapsed).toFixed(1)} records/s; latency p50 ${fmt(figures.pushLatency.quantile(0.5))}, p99 ${fmt(figures.pushLatency.quantile(0.99))}`,
       `  pull      ${figures.pulls} requests, ${(figures.pulls / elapsed).toFixed(1)} pulls/s, ${figures.pulledEntries} entries; latency p50 ${fmt(figures.pullLatency.quantile(0.5))}, p99 ${fmt(figures.pullLatency.quantile(0.99))}`,
       `  real-time ${figures.deliveryLatency.values.length} deliveries to the other party (push sent → event received), p50 ${fmt(figures.deliveryLatency.quantile(0.5))}, p99 ${fmt(figures.deliveryLatency.quantile(0.99))}; ${missedEvents.length} missed`,
+      `  after ${OPENING_MS / 1000} s  push p50 ${fmt(figures.pushLatency.quantile(0.5, afterOpening))}, p99 ${fmt(figures.pushLatency.quantile(0.99, afterOpening))}; real-time p50 ${fmt(figures.deliveryLatency.quantile(0.5, afterOpening))}, p99 ${fmt(figures.deliveryLatency.quantile(0.99, afterOpening))} (sent after the run's first ${OPENING_MS / 1000} s, when every candidate's first request went out)`,
       `  data      ${model.references.size} references written (${live} not deleted), ${figures.conflicts} conflicts reported, ${model.refusedRaces} writes refused by the rules after a race, ${disconnects} socket disconnects`,
-      `  machine   CPU seconds during the run: servers ${cpu.servers.map((c) => c.toFixed(1)).join(' + ')}, this load generator ${cpu.generator.toFixed(1)}; load average (1 min) ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end (2 cores, shared)`,
+      `  machine   CPU seconds during the run: servers ${cpu.servers.map((c) => c.toFixed(1)).join(' + ')}, this load generator ${cpu.generator.toFixed(1)}; load average (1 min) ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; all cores ${(busy * 100).toFixed(0)}% busy; this generator's event-loop delay p99 ${fmt(loopDelay.percentile(99) / 1e6)}`,
       memory
         ? `  memory    server RSS ${memory.before.toFixed(0)} MB before ${BURST} pushes of ${memory.megabytes.toFixed(1)} MB, ${memory.peak.toFixed(0)} MB at most, ${memory.after.toFixed(0)} MB 5 s after: ratio ${(memory.after / memory.before).toFixed(2)} (goal <= 1.2)`
         : '  memory    (BURST=0: not measured)',
@@ -769,6 +827,10 @@ async function main(): Promise<number> {
         pullP99: figures.pullLatency.quantile(0.99),
         deliveryP50: figures.deliveryLatency.quantile(0.5),
         deliveryP99: figures.deliveryLatency.quantile(0.99),
+        pushP99AfterOpening: figures.pushLatency.quantile(0.99, afterOpening),
+        deliveryP99AfterOpening: figures.deliveryLatency.quantile(0.99, afterOpening),
+        machineBusy: Number(busy.toFixed(2)),
+        generatorLoopDelayP99: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
         rssRatio: memory ? Number((memory.after / memory.before).toFixed(2)) : null,
         errors: errors.length,
         missed: problems.length,
