@@ -47,17 +47,23 @@ test('Sign out with unsynced work names the count and offers Sync now and Export
   // Keyboard again; back online, Sync now, then the plain Sign out.
   await page.keyboard.press('Enter');
   await expect(guard).toBeVisible();
+  // Back online the app also syncs by itself: its push waits until Sync now has been pressed, or the
+  // dialog could turn to "synced" (its Sign out focused) under the key press (seen in CI).
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route('**/api/sync/push', async (route) => {
+    await held;
+    await route.continue();
+  });
   await context.setOffline(false);
-  // Sync now, focused. Back online the app also syncs by itself, and the dialog may already say so
-  // (its Sign out then has the focus: a blind Enter would sign out): press it only while it is there.
-  await guard
-    .getByRole('button', { name: 'Sync now' })
-    .press('Enter', { timeout: 2_000 })
-    .catch(() => undefined);
+  await expect(guard.getByRole('button', { name: 'Sync now' })).toBeFocused();
+  await page.keyboard.press('Enter'); // Sync now, focused
+  release();
   const synced = page.getByRole('alertdialog', { name: 'Your work has synced' });
   await expect(synced).toBeVisible({ timeout: 30_000 });
   await expect(synced.getByRole('button', { name: 'Sign out', exact: true })).toBeFocused();
   await expect(synced.getByRole('button', { name: 'Sign out anyway' })).toHaveCount(0);
+  await context.unroute('**/api/sync/push');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
 

@@ -94,7 +94,8 @@ export function SignOutGuard({ client, everywhere, onSignOut, onCancel }: Props)
           {exportError}
         </p>
       ) : null}
-      <div className="dialog__actions">
+      {/* Keyed: a Sync now pressed just as the sync ends must not land on the Cancel that would take its place. */}
+      <div className="dialog__actions" key={done ? 'done' : 'pending'}>
         {done ? (
           <>
             <button type="button" className="button" onClick={() => finish(onCancel)}>
