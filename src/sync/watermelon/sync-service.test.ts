@@ -4,7 +4,7 @@
  */
 import type { Database, Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
-import { META_CONFLICT_LOG, META_FULL_PULL_NEEDED } from '../local-store';
+import { META_CONFLICT_LOG, META_FULL_PULL_NEEDED, META_SERVER_RESTORED } from '../local-store';
 import { silentLogger, type Transport } from '../ports';
 import { createSyncService } from './sync-service';
 import { FakeServer } from '../testing/fake-server';
@@ -159,6 +159,41 @@ describe('sync service', () => {
     expect(await raw(client.database, 'references', 'q0')).toMatchObject({ _status: 'synced', referee_name: 'n0' });
     expect(await client.database.get('references').query().fetchCount()).toBe(5);
     expect(await client.store.getMeta(META_FULL_PULL_NEEDED)).toBeNull();
+  });
+
+  it('a server that forgets the cursor again during the pull from 0 fails the run; the next run starts over and sends the own records it lost', async () => {
+    // Pages of 2, so the pull from 0 has later pages (since > 0) for the server to "forget".
+    const server = serverWithReferences('q', 5);
+    const inner = server.transport();
+    let forgetting = false;
+    const transport: Transport = {
+      pull: async (since, limit, onNext) => {
+        const page = await inner.pull(since, limit, onNext);
+        return forgetting && since !== 0 ? { ...page, restarted: true } : page;
+      },
+      push: (changes, lastPulledAt) => inner.push(changes, lastPulledAt),
+    };
+    const client = await memoryClient(transport, { wall: () => 1_000_000, userId: 'u1' });
+    await client.service.run();
+    expect(await client.database.get('references').query().fetchCount()).toBe(5);
+
+    // Restored: the server lost q4, and answers every cursor but 0 by starting over.
+    server.tables.get('references')!.delete('q4');
+    forgetting = true;
+    await expect(client.service.run()).rejects.toThrow("the server's data changed during the pull");
+    expect(await client.store.getMeta(META_FULL_PULL_NEEDED)).not.toBeNull();
+    expect(await client.store.getMeta(META_SERVER_RESTORED)).toBe('1');
+
+    // The next run, with a server that keeps its cursors: from 0, and q4 goes to the server again.
+    forgetting = false;
+    server.log.length = 0;
+    expect((await client.service.run()).fullPull).toBe(true);
+    expect(server.log.filter((entry) => entry.startsWith('pull:'))[0]).toBe('pull:0');
+    expect(server.get('references', 'q4')).toMatchObject({ user_id: 'u1', referee_name: 'n4', status: 'pending' });
+    expect(await client.store.outbox()).toEqual([]);
+    expect(await client.database.get('references').query().fetchCount()).toBe(5);
+    expect(await client.store.getMeta(META_FULL_PULL_NEEDED)).toBeNull();
+    expect(await client.store.getMeta(META_SERVER_RESTORED)).toBeNull();
   });
 
   it('a pull from 0 asks for the next page while it writes the current one', async () => {
