@@ -9,7 +9,7 @@ import { and, eq, getTableColumns, inArray, ne, notExists, sql, type SQL } from 
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { positionBase } from './positions';
 import { emailCodes, invitations, mailOutbox, referenceDepartures, references, reveals, sessions, userGrants, users } from './tables';
-import type { BeginOptions, Departure, Grant, StoredReference, StoredUser, WriteTx } from './types';
+import type { BeginOptions, Departure, Grant, Invitation, NewMail, StoredReference, StoredUser, WriteTx } from './types';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
 
@@ -30,6 +30,12 @@ const USER_SYNCED_COLUMNS = columnsOf<StoredUser>(users).filter((c) =>
 );
 const GRANT_COLUMNS = columnsOf<Grant>(userGrants);
 const DEPARTURE_COLUMNS = columnsOf<Departure>(referenceDepartures);
+const INVITATION_COLUMNS = columnsOf<Invitation>(invitations);
+/** A queued message: due at once, never tried (the other columns keep their defaults). */
+type QueuedMail = NewMail & { nextAttemptAt: number; attempts: number };
+const MAIL_COLUMNS = columnsOf<QueuedMail>(mailOutbox).filter((c) =>
+  ['id', 'kind', 'toAddress', 'subject', 'textBody', 'createdAt', 'nextAttemptAt', 'attempts'].includes(c.key),
+);
 
 function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -115,10 +121,20 @@ class PendingWrites {
   users = new Map<string, StoredUser>();
   grants = new Map<string, Grant>();
   departures = new Map<string, Departure>();
+  invitations = new Map<string, Invitation>();
+  mail: QueuedMail[] = [];
   emails = new Set<string>();
 
   get empty(): boolean {
-    return !this.references.size && !this.users.size && !this.grants.size && !this.departures.size && !this.emails.size;
+    return (
+      !this.references.size &&
+      !this.users.size &&
+      !this.grants.size &&
+      !this.departures.size &&
+      !this.invitations.size &&
+      !this.mail.length &&
+      !this.emails.size
+    );
   }
 
   /**
@@ -160,6 +176,15 @@ class PendingWrites {
       parts.push(
         sql`INSERT INTO reference_departures (${names(DEPARTURE_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.departures.values(), (d) => `${d.referenceId}\u0000${d.refereeEmail}`), DEPARTURE_COLUMNS, 'd')} ON CONFLICT ("reference_id", "referee_email") DO UPDATE SET "seq" = excluded."seq"`,
       );
+    }
+    if (this.invitations.size) {
+      // ON CONFLICT DO NOTHING: an address already invited keeps its first invitation (and link).
+      parts.push(
+        sql`INSERT INTO invitations (${names(INVITATION_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.invitations.values(), (i) => `${i.referenceId}\u0000${i.email}`), INVITATION_COLUMNS, 'i')} ON CONFLICT DO NOTHING`,
+      );
+    }
+    if (this.mail.length) {
+      parts.push(sql`INSERT INTO mail_outbox (${names(MAIL_COLUMNS)}) SELECT * FROM ${rowsOf(this.mail, MAIL_COLUMNS, 'm')}`);
     }
     if (this.emails.size) {
       // Held until commit: a verification of one of these emails waits for this
@@ -313,9 +338,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
       await tx.delete(emailCodes).where(eq(emailCodes.userId, userId));
     },
     async enqueueMail(messages) {
-      if (!messages.length) return;
-      await flush();
-      await tx.insert(mailOutbox).values(messages.map((m) => ({ ...m, nextAttemptAt: m.createdAt, attempts: 0 })));
+      for (const m of messages) pending.mail.push({ ...m, nextAttemptAt: m.createdAt, attempts: 0 });
     },
     async loadInvitations(referenceIds) {
       if (!referenceIds.length) return [];
@@ -323,12 +346,11 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
       return tx.select().from(invitations).where(inArray(invitations.referenceId, [...referenceIds]));
     },
     async addInvitations(rows) {
-      if (!rows.length) return;
-      await flush();
-      await tx
-        .insert(invitations)
-        .values(inKeyOrder(rows, (r) => `${r.referenceId}\u0000${r.email}`))
-        .onConflictDoNothing();
+      // The first of two equal invitations is the one kept, as ON CONFLICT DO NOTHING keeps the stored one.
+      for (const row of rows) {
+        const key = `${row.referenceId}\u0000${row.email}`;
+        if (!pending.invitations.has(key)) pending.invitations.set(key, row);
+      }
     },
     async setInvitationReminded(referenceId, email, at) {
       await flush();
