@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Server } from 'socket.io';
 import { BACKENDS, startServer, type TestServer } from '../../../tools/test-support/harness';
 import { TestClient, newReference, updateOf, type TestUser } from '../../../tools/test-support/client';
 import { connectSocket, eventually, type RecordingSocket } from '../../../tools/test-support/sockets';
@@ -85,5 +86,36 @@ describe.each(BACKENDS)('real-time events (%s)', (backend) => {
     await api.push(cand, { references: { updated: [updateOf(rec, { message: 'old' }, 1)] } });
     await new Promise((res) => setTimeout(res, 100));
     expect(c.received).toHaveLength(1);
+  });
+});
+
+describe('real-time on one process, with no socket to reach', () => {
+  let server: TestServer;
+  const sockets: RecordingSocket[] = [];
+  beforeAll(async () => {
+    server = await startServer('pglite');
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await server.close();
+  });
+
+  it('builds no broadcast for a push nobody here may receive, and still reaches a socket that may', async () => {
+    const api = new TestClient(server);
+    const [cand, ref] = (await Promise.all(['Cand', 'Ref'].map((n) => api.signup(n)))) as [TestUser, TestUser];
+    const to = vi.spyOn(Server.prototype, 'to');
+    try {
+      await api.push(cand, { references: { created: [newReference(cand, ref.email)] } });
+      expect(to).not.toHaveBeenCalled();
+
+      const r = await connectSocket(server.url, ref.token);
+      sockets.push(r);
+      const rec = newReference(cand, ref.email);
+      await api.push(cand, { references: { created: [rec] } });
+      await eventually(() => expect(r.received.map((e) => e.payload.record.id)).toEqual([rec.id]));
+      expect(to).toHaveBeenCalled();
+    } finally {
+      to.mockRestore();
+    }
   });
 });

@@ -123,8 +123,13 @@ export function attachRealtime(
 
   return {
     publish(events) {
+      // Alone (no adapter shares the rooms), a room no socket of ours is in has no one to
+      // reach: the event is not encoded at all. A push is usually seen by nobody online, and
+      // encoding its events was a twelfth of the server's CPU in a push of 100 records.
+      const localRooms = deps.adapter ? null : io.of('/').adapter.rooms;
       for (const event of events) {
-        const to = rooms(event.to);
+        const all = rooms(event.to);
+        const to = localRooms ? all.filter((room) => localRooms.has(room)) : all;
         if (to.length === 0) continue;
         let target = io.to(to);
         if (event.except) target = target.except(rooms(event.except));
