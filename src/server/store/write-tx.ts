@@ -5,7 +5,7 @@
  * of the emails they address, which a verification of one of those emails
  * takes alone.
  */
-import { and, eq, getTableColumns, inArray, ne, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, ne, notExists, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { positionBase } from './positions';
 import { emailCodes, invitations, mailOutbox, referenceDepartures, references, reveals, sessions, userGrants, users } from './tables';
@@ -69,7 +69,7 @@ export function lowerEmailEquals(email: string): SQL {
   return sql`lower(${users.email}) = ${email.toLowerCase()}`;
 }
 
-const idIn = (column: typeof users.id | typeof references.id, ids: readonly string[]) => sql`${column} = ANY(${sql.param([...ids])}::text[])`;
+const idIn = (column: typeof users.id | typeof references.id | typeof invitations.referenceId, ids: readonly string[]) => sql`${column} = ANY(${sql.param([...ids])}::text[])`;
 
 /** Advisory lock space of the email buckets (any fixed number). */
 const EMAIL_LOCK_SPACE = 727_002;
@@ -343,7 +343,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
     async loadInvitations(referenceIds) {
       if (!referenceIds.length) return [];
       await flush();
-      return tx.select().from(invitations).where(inArray(invitations.referenceId, [...referenceIds]));
+      return tx.select().from(invitations).where(idIn(invitations.referenceId, referenceIds));
     },
     async addInvitations(rows) {
       // The first of two equal invitations is the one kept, as ON CONFLICT DO NOTHING keeps the stored one.
