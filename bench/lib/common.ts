@@ -238,7 +238,7 @@ export function newReference(candidate: User, refereeEmail: string, n: number): 
  * the bench's client shares the two cores with the server and PostgreSQL, and
  * fetch spent about twice the CPU per push of 100 records (1.8-1.9 against
  * 0.9 ms), which at 10 clients took 15-20% off the throughput measured; a
- * pull of 10,000 took 10-25% longer. The floors' client (node-postgres) is as
+ * pull of 10,000 took about 12% longer (medians of five: 128 against 114 ms). The floors' client (node-postgres) is as
  * lean, and the app's is the browser's own fetch.
  */
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });

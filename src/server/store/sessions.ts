@@ -4,10 +4,10 @@
  * one server process must be refused by all of them at once, and the viewer's
  * verification (which decides what they see) is read fresh with it.
  */
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { sessions, users } from './tables';
 import type { SessionStore } from './types';
-import type { Db } from './write-tx';
+import { idIn, type Db } from './write-tx';
 
 export function sessionStoreOver(db: Db): SessionStore {
   return {
@@ -50,9 +50,8 @@ export function sessionStoreOver(db: Db): SessionStore {
       const rows = await db
         .select({ id: sessions.id, endedAt: sessions.endedAt, expiresAt: sessions.expiresAt })
         .from(sessions)
-        // One array, not a parameter per id: a process may hold more sessions than a statement
-        // takes parameters (65,535), and a text that is the same for any number is prepared once.
-        .where(sql`${sessions.id} = ANY(${sql.param([...ids])}::text[])`);
+        // A process may hold more sessions than a statement takes parameters (65,535).
+        .where(idIn(sessions.id, ids));
       const live = new Set(rows.filter((r) => r.endedAt === null && r.expiresAt > now).map((r) => r.id));
       // A session that does not exist (any more) has ended too.
       return ids.filter((id) => !live.has(id));

@@ -69,7 +69,8 @@ export function lowerEmailEquals(email: string): SQL {
   return sql`lower(${users.email}) = ${email.toLowerCase()}`;
 }
 
-const idIn = (column: typeof users.id | typeof references.id | typeof invitations.referenceId, ids: readonly string[]) => sql`${column} = ANY(${sql.param([...ids])}::text[])`;
+/** `column` is one of `ids`, sent as ONE array parameter: any number of ids, and one text for all (prepared once). */
+export const idIn = (column: typeof users.id | typeof references.id | typeof invitations.referenceId | typeof sessions.id, ids: readonly string[]) => sql`${column} = ANY(${sql.param([...ids])}::text[])`;
 
 /** Advisory lock space of the email buckets (any fixed number). */
 const EMAIL_LOCK_SPACE = 727_002;
