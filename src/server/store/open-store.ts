@@ -11,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutboxOver } from './mail-outbox';
+import { foldingBegin } from './folded-begin';
 import { namingStatements, StatementNames } from './named-statements';
 import { DEFAULT_WRITE_BOUND_MS, XidMarks } from './positions';
 import { readPullSnapshot, readSessionPull, type PullClock } from './pull';
@@ -186,7 +187,8 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
       super({ ...config, connectionTimeoutMillis: connectTimeout });
     }
   }
-  const Client = namingStatements(TimedClient, STATEMENT_NAMES);
+  // Named outside, folding inside: a folded statement goes out under its name.
+  const Client = namingStatements(foldingBegin(TimedClient), STATEMENT_NAMES);
   const poolOf = (max: number, acquireTimeout: number) => {
     const created = new pg.Pool({
       Client,
