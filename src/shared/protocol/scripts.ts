@@ -38,7 +38,11 @@ function scriptsOf(text: string): Set<string> {
   return found;
 }
 
+/** Letters of ASCII are all Latin: nothing to mix. Nearly every address is ASCII, and the walk below costs two regular expressions per character. */
+const NOT_ASCII = /[^\p{ASCII}]/u;
+
 export function mixesScripts(text: string): boolean {
+  if (!NOT_ASCII.test(text)) return false;
   const found = scriptsOf(text);
   if (found.size <= 1) return false;
   return !ALLOWED_TOGETHER.some((allowed) => [...found].every((script) => allowed.has(script)));
@@ -50,6 +54,7 @@ export function mixesScripts(text: string): boolean {
  * top-level domain) is an ordinary internationalized domain.
  */
 export function emailMixesScripts(email: string): boolean {
+  if (!NOT_ASCII.test(email)) return false;
   const at = email.lastIndexOf('@');
   const local = at < 0 ? email : email.slice(0, at);
   const domain = at < 0 ? '' : email.slice(at + 1);
