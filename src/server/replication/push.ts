@@ -86,13 +86,19 @@ export async function applyPush(
     let seq = begun.base;
     const users = await tx.loadUsers(parsed.filter((p) => p.table === 'users').map((p) => p.write.id));
     const refs = begun.references;
+    // Only a candidate's own requests consult their invitations (a reminder's 24 hours, whether one
+    // went out): a referee's answer costs no read of them, which is a round trip.
+    const ownIds = [...refs.values()].filter((r) => r.userId === pusher.userId).map((r) => r.id);
     const invitations = new Map<string, Invitation>();
-    for (const inv of await tx.loadInvitations([...refs.keys()])) invitations.set(invitationKey(inv.referenceId, inv.email), inv);
+    for (const inv of await tx.loadInvitations(ownIds)) invitations.set(invitationKey(inv.referenceId, inv.email), inv);
     const ctx: PushContext = {
       viewer,
       receivedAt,
       lastPulledAt: body.lastPulledAt ?? null,
-      invitation: (referenceId, email) => invitations.get(invitationKey(referenceId, email)),
+      invitation: (referenceId, email) => {
+        if (refs.get(referenceId)?.userId !== pusher.userId) throw new Error(`the invitations of ${referenceId} were not read: not the pusher's request`);
+        return invitations.get(invitationKey(referenceId, email));
+      },
     };
     const pendingUsers = new Map<string, Pending<StoredUser>>();
     const pendingRefs = new Map<string, Pending<StoredReference>>();

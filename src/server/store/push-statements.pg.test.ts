@@ -78,4 +78,18 @@ describe.skipIf(!DB)('the statements of a push on PostgreSQL', () => {
     expect(res.status).toBe(200);
     expect(pushStatements()).toEqual(['begin+select', 'select', 'with', 'commit']);
   });
+
+  it("a referee's answer is three round trips: a request not theirs has no invitations to read", async () => {
+    const referee = await api.signup('Statements Referee', { verify: true });
+    const row = newReference(cand, referee.email);
+    expect((await api.push(cand, { references: { created: [row] } })).status).toBe(200);
+    sent.length = 0;
+    const now = Date.now();
+    const res = await api.push(referee, { references: { updated: [updateOf(row, { status: 'completed', response: 'A fine colleague', responded_at: now }, now)] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ rejected: {} });
+    expect(pushStatements()).toEqual(['begin+select', 'with', 'commit']);
+    const pulled = await api.pull(cand, 0);
+    expect(pulled.body.changes.references?.created.find((r) => r.id === row.id)).toMatchObject({ status: 'completed', response: 'A fine colleague' });
+  });
 });
