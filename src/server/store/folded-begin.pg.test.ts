@@ -99,6 +99,25 @@ describe.skipIf(!DB)('BEGIN folded into the first statement', () => {
     await client.query('commit');
   });
 
+  it('a name reused for another text is refused before anything is sent, BEGIN included', async () => {
+    await client.query({ name: 'folded_reused', text: 'SELECT $1::int AS n', values: [1] });
+    await client.query('begin');
+    await expect(client.query({ name: 'folded_reused', text: 'SELECT $1::text AS t', values: ['x'] })).rejects.toThrow(/must be unique/);
+    // No transaction was begun: this insert commits by itself, as another connection sees.
+    await client.query('INSERT INTO folded VALUES ($1)', [9]);
+    const other = new pg.Client({ connectionString: DB });
+    await other.connect();
+    try {
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      // A temp table is the session's own: ask about the transaction instead.
+      const state = await other.query<{ state: string }>('SELECT state FROM pg_stat_activity WHERE pid = $1', [pid]);
+      expect(state.rows[0]?.state).toBe('idle');
+    } finally {
+      await other.end();
+    }
+    expect((await client.query('SELECT v FROM folded')).rows).toEqual([{ v: 9 }]);
+  });
+
   it('a transaction with no statement sends nothing', async () => {
     await client.query('begin');
     await client.query('commit');

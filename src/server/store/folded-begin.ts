@@ -35,12 +35,14 @@ interface Connection {
   parse(query: { text: string; name?: string }): void;
   bind(config: { portal?: string; statement?: string; values?: unknown[] }): void;
   execute(config: { portal?: string; rows?: number }): void;
+  parsedStatements: Record<string, string>;
   submittedNamedStatements: Record<string, string>;
   stream: { cork?: () => void; uncork?: () => void };
 }
 
 /** The parts of pg's Query this relies on (lib/query.js); not in its typings. */
 interface QueryInternals {
+  text: string;
   get name(): string | undefined;
   set name(value: string | undefined);
   submit(connection: Connection): Error | null;
@@ -71,6 +73,10 @@ class AfterBegin extends QueryBase {
   }
 
   override submit(connection: Connection): Error | null {
+    // pg refuses a name reused for another text before writing anything: so does this, BEGIN included.
+    const name = this.ownName;
+    const previous = name ? (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name]) : undefined;
+    if (previous !== undefined && previous !== this.text) return super.submit(connection);
     connection.stream.cork?.();
     try {
       connection.parse({ text: 'BEGIN' });
