@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { foldingBegin } from './folded-begin';
+import { foldingBegin, forgetNotedBegin } from './folded-begin';
 
 const DB = process.env.TEST_DATABASE_URL;
 
@@ -116,6 +116,25 @@ describe.skipIf(!DB)('BEGIN folded into the first statement', () => {
       await other.end();
     }
     expect((await client.query('SELECT v FROM folded')).rows).toEqual([{ v: 9 }]);
+  });
+
+  it('a BEGIN noted and never sent is forgotten when its connection goes back to the pool (as open-store wires it)', async () => {
+    const pool = new pg.Pool({ Client, connectionString: DB, max: 1 });
+    pool.on('release', (_error, released) => forgetNotedBegin(released));
+    try {
+      const first = await pool.connect();
+      const pid = (await first.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await first.query('begin');
+      first.release();
+      const next = await pool.connect();
+      // The pool's one connection again: its next statement runs by itself, in no transaction.
+      expect((await next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1])).rows[0]!.pid).toBe(pid);
+      const state = await client.query<{ state: string }>('SELECT state FROM pg_stat_activity WHERE pid = $1', [pid]);
+      expect(state.rows[0]?.state).toBe('idle');
+      next.release();
+    } finally {
+      await pool.end();
+    }
   });
 
   it('a transaction with no statement sends nothing', async () => {

@@ -111,10 +111,21 @@ class AfterBegin extends QueryBase {
 
 const emptyResult = (command: string) => ({ command, rowCount: null, oid: null, rows: [], fields: [] });
 
+/** Connections whose transaction's BEGIN is noted and not yet sent. */
+const begun = new WeakSet<object>();
+
+/**
+ * For a connection going back to its pool: a BEGIN noted on it and never sent
+ * (no statement followed, and no COMMIT or ROLLBACK) is forgotten, so it cannot
+ * open a transaction around whatever the connection's next user runs.
+ */
+export function forgetNotedBegin(client: object): void {
+  begun.delete(client);
+}
+
 /** `Base` whose `query` folds a transaction's BEGIN into the statement after it. */
 export function foldingBegin(Base: typeof pg.Client): typeof pg.Client {
   const plain = Base.prototype.query as (...args: unknown[]) => unknown;
-  const begun = new WeakSet<object>();
   class Folding extends Base {}
   Folding.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
     const c: QueryConfigLike | null = typeof config === 'string' ? { text: config } : config && typeof config === 'object' ? (config as QueryConfigLike) : null;

@@ -11,7 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutboxOver } from './mail-outbox';
-import { foldingBegin } from './folded-begin';
+import { foldingBegin, forgetNotedBegin } from './folded-begin';
 import { namingStatements, StatementNames } from './named-statements';
 import { DEFAULT_WRITE_BOUND_MS, XidMarks } from './positions';
 import { readPullSnapshot, readSessionPull, type PullClock } from './pull';
@@ -205,6 +205,7 @@ async function openPostgres(options: Extract<StoreOptions, { kind: 'postgres' }>
     // The query in progress fails by itself and its request is answered 503.
     created.on('error', onError);
     created.on('connect', (client) => client.on('error', onError));
+    created.on('release', (_error, client) => forgetNotedBegin(client));
     return created;
   };
   // Under load a request may queue for a while (clients give up after 30 s).
