@@ -36,6 +36,8 @@ describe.skipIf(!DB)('the statements of a push on PostgreSQL', () => {
   let server: TestServer;
   let api: TestClient;
   let cand: TestUser;
+  /** The server's clock runs this far ahead of the machine's: a reminder waits 24 hours. */
+  let ahead = 0;
   beforeAll(async () => {
     // Before the store opens: its connections' class is made from this prototype then.
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -46,7 +48,7 @@ describe.skipIf(!DB)('the statements of a push on PostgreSQL', () => {
       if (typeof text === 'string') sent.push({ client: this, text: folded ? `begin+${text.trim()}` : text });
       return (plainQuery as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof pg.Client.prototype.query;
-    server = await startServer('postgres');
+    server = await startServer('postgres', { clock: () => Date.now() + ahead });
     api = new TestClient(server);
     cand = await api.signup('Statements', { verify: true });
   });
@@ -91,5 +93,30 @@ describe.skipIf(!DB)('the statements of a push on PostgreSQL', () => {
     expect(pushStatements()).toEqual(['begin+select', 'with', 'commit']);
     const pulled = await api.pull(cand, 0);
     expect(pulled.body.changes.references?.created.find((r) => r.id === row.id)).toMatchObject({ status: 'completed', response: 'A fine colleague' });
+  });
+
+  it('a reminder is four round trips: begin with one read, its invitations, one write (the reminder and its mail), commit', async () => {
+    const email = `reminded-${Date.now()}@example.com`;
+    const row = newReference(cand, email);
+    expect((await api.push(cand, { references: { created: [row] } })).status).toBe(200);
+    const [invitation] = await waitForMail(server.mailDir, { to: email, kind: 'invitation' });
+    ahead += 25 * 60 * 60 * 1000;
+    // A day later the token has expired: sign in again, as the device would.
+    const login = await api.login(cand.email);
+    expect(login.status).toBe(200);
+    const device = { ...cand, token: login.body.token };
+    const at = Date.now() + ahead;
+    sent.length = 0;
+    const res = await api.push(device, { references: { updated: [updateOf(row, { reminded_at: at }, at)] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ rejected: {} });
+    expect(pushStatements()).toEqual(['begin+select', 'select', 'with', 'commit']);
+    // Written in that statement: the invitation's reminder time, and the reminder itself.
+    await waitForMail(server.mailDir, { to: email, kind: 'reminder' });
+    const stored = await server.store.findInvitationByToken(hashToken(linkTokenIn(invitation!.text, '/invite')));
+    // Stamped with the server's time of receipt, which the next reminder's 24 hours count from.
+    expect(stored).toMatchObject({ referenceId: row.id, email });
+    expect(stored!.remindedAt).toBeGreaterThanOrEqual(at);
+    expect(stored!.remindedAt).toBeLessThanOrEqual(Date.now() + ahead);
   });
 });

@@ -31,6 +31,8 @@ const USER_SYNCED_COLUMNS = columnsOf<StoredUser>(users).filter((c) =>
 const GRANT_COLUMNS = columnsOf<Grant>(userGrants);
 const DEPARTURE_COLUMNS = columnsOf<Departure>(referenceDepartures);
 const INVITATION_COLUMNS = columnsOf<Invitation>(invitations);
+type Reminded = Pick<Invitation, 'referenceId' | 'email' | 'remindedAt'>;
+const REMINDED_COLUMNS = columnsOf<Reminded>(invitations).filter((c) => ['referenceId', 'email', 'remindedAt'].includes(c.key));
 /** A queued message: due at once, never tried (the other columns keep their defaults). */
 type QueuedMail = NewMail & { nextAttemptAt: number; attempts: number };
 const MAIL_COLUMNS = columnsOf<QueuedMail>(mailOutbox).filter((c) =>
@@ -114,8 +116,9 @@ function inKeyOrder<T>(rows: Iterable<T>, key: (row: T) => string): T[] {
  * The writes of a transaction wait here and go out as ONE statement (one
  * data-modifying CTE per table) when the transaction is about to commit, or
  * before anything reads: a push is begin, load, write, commit. The statements
- * write to different tables and each row at most once, so running them as
- * one changes nothing they do.
+ * write each row at most once (invitations get an INSERT of new rows and an
+ * UPDATE of reminded ones, never the same row), so running them as one
+ * changes nothing they do.
  */
 class PendingWrites {
   references = new Map<string, StoredReference>();
@@ -123,6 +126,7 @@ class PendingWrites {
   grants = new Map<string, Grant>();
   departures = new Map<string, Departure>();
   invitations = new Map<string, Invitation>();
+  reminded = new Map<string, Reminded>();
   mail: QueuedMail[] = [];
   emails = new Set<string>();
 
@@ -133,6 +137,7 @@ class PendingWrites {
       !this.grants.size &&
       !this.departures.size &&
       !this.invitations.size &&
+      !this.reminded.size &&
       !this.mail.length &&
       !this.emails.size
     );
@@ -182,6 +187,13 @@ class PendingWrites {
       // ON CONFLICT DO NOTHING: an address already invited keeps its first invitation (and link).
       parts.push(
         sql`INSERT INTO invitations (${names(INVITATION_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.invitations.values(), (i) => `${i.referenceId}\u0000${i.email}`), INVITATION_COLUMNS, 'i')} ON CONFLICT DO NOTHING`,
+      );
+    }
+    if (this.reminded.size) {
+      // An invitation reminded now: an existing row (a reminder needs one 24 hours old), so never one inserted above.
+      const rows = inKeyOrder(this.reminded.values(), (i) => `${i.referenceId}\u0000${i.email}`);
+      parts.push(
+        sql`UPDATE invitations SET "reminded_at" = v."reminded_at" FROM ${rowsOf(rows, REMINDED_COLUMNS, 'v')} WHERE invitations."reference_id" = v."reference_id" AND invitations."email" = v."email"`,
       );
     }
     if (this.mail.length) {
@@ -354,11 +366,7 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
       }
     },
     async setInvitationReminded(referenceId, email, at) {
-      await flush();
-      await tx
-        .update(invitations)
-        .set({ remindedAt: at })
-        .where(and(eq(invitations.referenceId, referenceId), eq(invitations.email, email)));
+      pending.reminded.set(`${referenceId}\u0000${email}`, { referenceId, email, remindedAt: at });
     },
     async referencesAddressedTo(email, userId) {
       await flush();
