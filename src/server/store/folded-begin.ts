@@ -20,16 +20,10 @@
  * sends the noted BEGIN as before.
  */
 import pg from 'pg';
+import type { QueryConfigLike } from './named-statements';
 
 const BEGIN = /^\s*begin\s*$/i;
 const END = /^\s*(commit|rollback)\s*$/i;
-
-interface QueryConfigLike {
-  text?: unknown;
-  name?: unknown;
-  values?: unknown;
-  submit?: unknown;
-}
 
 interface Connection {
   parse(query: { text: string; name?: string }): void;

@@ -36,10 +36,12 @@ export class StatementNames {
   }
 }
 
-interface QueryConfigLike {
+/** What a `query` call's first argument may carry, as the connection classes here read it. */
+export interface QueryConfigLike {
   text?: unknown;
   name?: unknown;
   values?: unknown;
+  submit?: unknown;
 }
 
 /** `Base` whose `query` runs repeated parameterized statements by name (one StatementNames per process). */

@@ -100,6 +100,7 @@ export class ConcurrentCreateError extends Error {
 /** Code-unit order: any one order will do, as long as every writer takes the same. */
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const grantKey = (g: Pick<Grant, 'refereeEmail' | 'candidateId'>) => `${g.refereeEmail}\u0000${g.candidateId}`;
+const invitationKey = (i: Pick<Invitation, 'referenceId' | 'email'>) => `${i.referenceId}\u0000${i.email}`;
 
 /**
  * `rows` sorted by `key`. Rows are inserted in the order sent, and an insert
@@ -186,12 +187,12 @@ class PendingWrites {
     if (this.invitations.size) {
       // ON CONFLICT DO NOTHING: an address already invited keeps its first invitation (and link).
       parts.push(
-        sql`INSERT INTO invitations (${names(INVITATION_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.invitations.values(), (i) => `${i.referenceId}\u0000${i.email}`), INVITATION_COLUMNS, 'i')} ON CONFLICT DO NOTHING`,
+        sql`INSERT INTO invitations (${names(INVITATION_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.invitations.values(), invitationKey), INVITATION_COLUMNS, 'i')} ON CONFLICT DO NOTHING`,
       );
     }
     if (this.reminded.size) {
       // An invitation reminded now: an existing row (a reminder needs one 24 hours old), so never one inserted above.
-      const rows = inKeyOrder(this.reminded.values(), (i) => `${i.referenceId}\u0000${i.email}`);
+      const rows = inKeyOrder(this.reminded.values(), invitationKey);
       parts.push(
         sql`UPDATE invitations SET "reminded_at" = v."reminded_at" FROM ${rowsOf(rows, REMINDED_COLUMNS, 'v')} WHERE invitations."reference_id" = v."reference_id" AND invitations."email" = v."email"`,
       );
@@ -361,12 +362,12 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
     async addInvitations(rows) {
       // The first of two equal invitations is the one kept, as ON CONFLICT DO NOTHING keeps the stored one.
       for (const row of rows) {
-        const key = `${row.referenceId}\u0000${row.email}`;
+        const key = invitationKey(row);
         if (!pending.invitations.has(key)) pending.invitations.set(key, row);
       }
     },
     async setInvitationReminded(referenceId, email, at) {
-      pending.reminded.set(`${referenceId}\u0000${email}`, { referenceId, email, remindedAt: at });
+      pending.reminded.set(invitationKey({ referenceId, email }), { referenceId, email, remindedAt: at });
     },
     async referencesAddressedTo(email, userId) {
       await flush();
