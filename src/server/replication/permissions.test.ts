@@ -98,6 +98,18 @@ describe.each(BACKENDS)('who may see and change what (%s)', (backend) => {
     expect(await serverRow(rec.id)).toMatchObject({ status: 'pending', message: rec.message, referee_name: 'Referee', response: null });
   });
 
+  it('the referee cannot edit the request by sending it as created', async () => {
+    const rec = await requested();
+    // Sent as "created", a record that exists reads as a replay of a lost answer: only its creator can be replaying one.
+    for (const change of [{ message: 'rewritten by the referee' }, { referee_name: 'Someone else' }]) {
+      const rejected = await rejection(ref, { references: { created: [{ ...rec, ...change, updated_at: t() }] } });
+      expect(rejected.references?.[0]).toMatchObject({ id: rec.id, code: 'forbidden' });
+    }
+    // Their own unchanged copy sent so changes nothing and is refused nothing.
+    expect(await rejection(ref, { references: { created: [{ ...rec, updated_at: t() }] } })).toEqual({});
+    expect(await serverRow(rec.id)).toMatchObject({ message: rec.message, referee_name: rec.referee_name });
+  });
+
   it('the referee answers with completed and its text, or declined; never back to pending, never half an answer', async () => {
     const rec = await requested();
     expect((await answer(rec, { status: 'pending', response: 'x' })).references?.[0]).toMatchObject({ code: 'invalid' });

@@ -178,8 +178,9 @@ export function decideReference(
       // time and make the rightful writer's older-but-real change lose.
       // A "created" record that already exists is a replay (its first push's
       // answer was lost): it carries every column, so stale values of columns
-      // this user never set are not an attempt to change them.
-      if (!wouldChange || kind === 'created') {
+      // this user never set are not an attempt to change them. Only its
+      // creator can be replaying a create: from the referee it is an edit.
+      if (!wouldChange || (kind === 'created' && isOwner)) {
         droppedDiffers ||= differs;
         continue;
       }
