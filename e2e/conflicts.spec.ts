@@ -154,3 +154,44 @@ test('an edit lost to a deletion on another device: Restore mine asks again as a
   await laptop.close();
   await phone.close();
 });
+
+test('a request deleted offline that the referee answered meanwhile is kept, answered, and Conflicts says why', async ({ browser }) => {
+  const candidate = newPerson('Nora Offline');
+  const referee = newPerson('Ravi Answers');
+  const { context: refereeContext, page: refereePage } = await onNewDevice(browser, referee);
+  const { context: candidateContext, page: candidatePage } = await onNewDevice(browser, candidate);
+  await requestReference(candidatePage, { name: referee.name, email: referee.email }, 'Please');
+  await expect(syncStatus(candidatePage)).toHaveText('Synced');
+  const request = itemWith(requestsForMe(refereePage), candidate.name);
+  await expect(request).toBeVisible({ timeout: 15_000 });
+
+  await candidateContext.setOffline(true);
+  await expect(syncStatus(candidatePage)).toHaveText('Offline - 0 unsynced');
+  await request.getByRole('button', { name: 'Respond' }).click();
+  await request.getByRole('textbox', { name: 'Reference' }).fill('Ravi vouches for Nora');
+  await request.getByRole('button', { name: 'Submit reference' }).click();
+  await expect(syncStatus(refereePage)).toHaveText('Synced', { timeout: 15_000 });
+
+  // Offline the candidate still sees it pending: deleting it asks nothing.
+  const mine = itemWith(myReferences(candidatePage), referee.name);
+  await mine.getByRole('button', { name: 'Delete' }).click();
+  await expect(candidatePage.getByRole('alertdialog')).toHaveCount(0);
+  await expect(mine).toHaveCount(0);
+
+  await candidateContext.setOffline(false);
+  await expect(mine).toContainText('Ravi vouches for Nora', { timeout: 30_000 });
+  await expect(syncStatus(candidatePage)).toHaveText('Synced');
+  // The referee's answer is still there for them too.
+  await refereePage.reload();
+  await expect(itemWith(requestsForMe(refereePage), candidate.name)).toContainText('Ravi vouches for Nora', { timeout: 15_000 });
+
+  await candidatePage.goto('/conflicts');
+  const entry = candidatePage.getByRole('list', { name: 'Conflicts' }).getByRole('listitem');
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('Your deletion was not sent');
+  await expect(entry).toContainText('The referee answered before this device showed it');
+  await expect(entry.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await cleanAt(candidatePage, 'the conflicts view with a deletion not sent');
+  await refereeContext.close();
+  await candidateContext.close();
+});

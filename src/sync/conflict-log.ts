@@ -40,6 +40,12 @@ export interface ConflictEntry {
    * them, so `Restore mine` can ask again with the same name, email and message.
    */
   record?: Record<string, unknown>;
+  /**
+   * Our deletion of a request, not sent: the referee had answered it before
+   * this device showed the answer, and the reference was kept (nothing to
+   * restore; deleting it again is the user's choice, now knowing the answer).
+   */
+  deletionNotSent?: true;
   /** Set once `Restore mine` re-applied our value. */
   restoredAt?: number;
   /** What `Restore mine` wrote, when it is not the entry's own record (a deletion restored as a new request). */
@@ -146,6 +152,24 @@ export function lossByDeletion(table: string, local: Raw, mine: Record<string, u
   };
 }
 
+/** Our deletion of `local` (the request as this device held it), not sent because `remote` brought the referee's answer. */
+export function deletionNotSent(local: Raw, remote: Raw, ctx: LossContext): ConflictEntry {
+  const id = String(local.id);
+  return {
+    key: `${ctx.at}:references:${id}:deletion-not-sent`,
+    table: 'references',
+    id,
+    column: null,
+    mine: {},
+    winner: null,
+    at: ctx.at,
+    source: 'pull',
+    by: 'other-user',
+    label: labelOf('references', remote),
+    deletionNotSent: true,
+  };
+}
+
 /**
  * What `Restore mine` asks again for a deletion: on the server a deletion is
  * final (CONTRACT §3), so a request deleted under our changes comes back as a
@@ -154,7 +178,7 @@ export function lossByDeletion(table: string, local: Raw, mine: Record<string, u
  * answer any more (null).
  */
 export function requestToRestore(entry: ConflictEntry, self: string): { refereeName: string; refereeEmail: string; message: string } | null {
-  if (entry.table !== 'references' || entry.column !== null || entry.restoredAt !== undefined) return null;
+  if (entry.table !== 'references' || entry.column !== null || entry.restoredAt !== undefined || entry.deletionNotSent) return null;
   const values = { ...(entry.record ?? {}), ...(entry.mine as Record<string, unknown>) };
   if (values.user_id !== self) return null;
   const { referee_name: refereeName, referee_email: refereeEmail, message } = values;

@@ -137,6 +137,41 @@ describe('createAppClient against the real server', () => {
     expect((await rows(cand.client)).map((r) => r.sync_status)).toEqual(['synced', 'synced']);
   });
 
+  it('a request deleted offline that its referee answered meanwhile is not deleted: the answer stays, on the server and here', async () => {
+    const cand = await signUp('cand-deletes');
+    const ref = await signUp('ref-answers');
+    await waitFor('first syncs', () => !cand.client.state.getSnapshot().syncing && !ref.client.state.getSnapshot().syncing);
+    await cand.client.requestReference({ refereeName: 'The Ref', refereeEmail: ref.session.user.email, message: 'Please' });
+    const [request] = await waitFor('referee receives it', async () => {
+      const r = await rows(ref.client);
+      return r.length ? r : null;
+    });
+    const id = String(request!.id);
+    await waitFor('candidate synced', () => cand.client.state.getSnapshot().pendingCount === 0);
+
+    cand.network.set(false);
+    await waitFor('candidate offline', () => !cand.client.state.getSnapshot().online);
+    await ref.client.respond(id, 'Excellent work, every time');
+    await waitFor('answer on the server', () => ref.client.state.getSnapshot().pendingCount === 0);
+    // The candidate still sees it pending, and deletes it.
+    expect((await rows(cand.client)).find((r) => r.id === id)).toMatchObject({ status: 'pending' });
+    await cand.client.deleteReference(id);
+    expect((await rows(cand.client)).some((r) => r.id === id)).toBe(false);
+
+    cand.network.set(true);
+    const kept = await waitFor('the answered reference back on the candidate\'s device', async () => {
+      const s = cand.client.state.getSnapshot();
+      const row = (await rows(cand.client)).find((r) => r.id === id);
+      return s.online && !s.syncing && s.pendingCount === 0 && row ? row : null;
+    });
+    expect(kept).toMatchObject({ status: 'completed', response: 'Excellent work, every time', sync_status: 'synced' });
+    expect(await cand.client.database.adapter.getDeletedRecords('references')).toEqual([]);
+    // The deletion never reached the server: the candidate's pull from 0 has it, answered.
+    const pulled = await new TestClient(server).pullAll({ ...cand.session.user, token: cand.session.token });
+    const onServer = pulled.pages.flatMap((p) => [...p.changes.references!.created, ...p.changes.references!.updated]).find((r) => r.id === id);
+    expect(onServer).toMatchObject({ status: 'completed', response: 'Excellent work, every time' });
+  });
+
   it('a push the server rejects marks that record error without blocking others; discarding restores the server copy', async () => {
     const cand = await signUp('cand2');
     const ref = await signUp('ref2');

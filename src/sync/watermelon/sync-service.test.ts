@@ -347,6 +347,39 @@ describe('sync service', () => {
     expect(await t.store.outbox()).toEqual([]);
   });
 
+  it('a request deleted while it showed pending, that the pull brings answered, is not deleted: the answer takes its place', async () => {
+    const t = await setup();
+    const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
+    await t.service.run();
+    await t.actions.deleteReference(id);
+    // The referee answered before this device heard of it.
+    t.server.serverWrite('references', { id, status: 'completed', response: 'Excellent', responded_at: 9_000_000, updated_at: 9_000_000 });
+    await t.service.run();
+    expect(t.server.get('references', id)).toMatchObject({ status: 'completed', response: 'Excellent' });
+    expect(await raw(t.database, 'references', id)).toMatchObject({ status: 'completed', response: 'Excellent', sync_status: 'synced', _status: 'synced' });
+    expect(await t.database.adapter.getDeletedRecords('references')).toEqual([]);
+    expect(await t.store.outbox()).toEqual([]);
+    const log = JSON.parse((await t.store.getMeta(META_CONFLICT_LOG)) ?? '[]') as unknown[];
+    expect(log).toEqual([expect.objectContaining({ id, column: null, deletionNotSent: true, source: 'pull', by: 'other-user', label: 'A <a@example.com>' })]);
+  });
+
+  it('a reference deleted after its answer arrived stays deleted, even when a pull brings it again', async () => {
+    const t = await setup();
+    const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
+    await t.service.run();
+    t.server.serverWrite('references', { id, status: 'completed', response: 'Excellent', responded_at: 9_000_000, updated_at: 9_000_000 });
+    await t.service.run();
+    expect(await raw(t.database, 'references', id)).toMatchObject({ status: 'completed' });
+    // The app asked first; the user deleted it knowing the answer.
+    await t.actions.deleteReference(id);
+    t.server.serverWrite('references', { id, message: 'touched elsewhere', updated_at: 9_000_001 });
+    await t.service.run();
+    expect(t.server.get('references', id)).toBeUndefined();
+    expect(await raw(t.database, 'references', id)).toBeNull();
+    expect(await t.store.outbox()).toEqual([]);
+    expect(await t.store.getMeta(META_CONFLICT_LOG)).toBeNull();
+  });
+
   it('sends every column a write sets, even unchanged ones, so a later decline clears an earlier response', async () => {
     const t = await setup();
     t.server.serverWrite('references', {

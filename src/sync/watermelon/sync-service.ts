@@ -26,7 +26,7 @@ import { synchronize } from '@nozbe/watermelondb/sync';
 import type { SyncDatabaseChangeSet, SyncPullResult, SyncPushResult, SyncTableChangeSet } from '@nozbe/watermelondb/sync';
 import { SYNCED_TABLES, isSyncedTable } from '../../shared/schema';
 import type { HybridClock } from '../hybrid-clock';
-import { appendToConflictLog, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
+import { appendToConflictLog, deletionNotSent, lossByDeletion, lossByPulledDeletion, lossesAfterPush, pushedColumns, type ConflictEntry } from '../conflict-log';
 import { META_CLOCK_OFFSET, META_FULL_PULL_NEEDED, META_SERVER_RESTORED, type LocalStore, type RefusedVersion } from '../local-store';
 import { SyncError, SyncErrorCode } from '../errors';
 import { createPagesAhead } from '../pages-ahead';
@@ -273,6 +273,36 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
   }
 
+  /**
+   * A request this device deleted while it showed it pending, that a pull now
+   * brings answered: the user deleted it without having seen the answer
+   * (offline, or before the answer arrived). Deleting an answered reference
+   * asks first, and on the server a deletion is final, so this deletion is not
+   * sent: the deleted copy is dropped and the pulled one takes its place (sent
+   * to WatermelonDB as `updated`, a missing record is created), and the
+   * conflict log says why. Its outbox entry settles with it. A reference
+   * deleted as answered (the user was asked) stays deleted.
+   */
+  async function keepAnswersOverUnseenDeletions(changes: ChangeSet) {
+    const set = changes.references;
+    if (!set) return;
+    const answered = [...set.created, ...set.updated].filter((row) => typeof row.status === 'string' && row.status !== 'pending');
+    if (!answered.length) return;
+    const deleted = new Set(await database.adapter.getDeletedRecords('references'));
+    const unseen: string[] = [];
+    for (const row of answered) {
+      if (!deleted.has(row.id)) continue;
+      // find() still returns a record marked deleted, as it was when deleted.
+      const local = (await database.get<Model>('references').find(row.id))._raw as unknown as Raw;
+      if (local.status !== 'pending') continue;
+      unseen.push(row.id);
+      lossesThisRun.push(deletionNotSent(local, row as Raw, lossContext()));
+    }
+    if (!unseen.length) return;
+    await database.write(() => database.adapter.destroyDeletedRecords('references', unseen), 'sync-keep-answered');
+    logger.warn(`sync: ${unseen.length} deletion(s) not sent: the referee answered before this device showed it`);
+  }
+
   /** After the pulls that follow a push the server partly refused: which of our columns now hold its value. */
   async function notePushLosses(lost: PushConflict[]) {
     const ctx = lossContext();
@@ -359,6 +389,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             pagingState = p;
             pages.ahead(page.timestamp);
           }
+          await keepAnswersOverUnseenDeletions(page.changes);
           await notePulledDeletions(page.changes);
           return { changes: normalizePulled(page.changes, wall(), result.pulledIds), timestamp: page.timestamp };
         }
@@ -367,6 +398,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           if (page.serverTime !== undefined) clock.observeServerTime(page.serverTime);
         });
         result.pulled = pulled.received;
+        await keepAnswersOverUnseenDeletions(pulled.changes);
         await notePulledDeletions(pulled.changes);
         return { changes: normalizePulled(pulled.changes, wall(), result.pulledIds), timestamp: pulled.timestamp };
       },

@@ -46,7 +46,7 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
   const note = useRef<HTMLParagraphElement>(null);
   const explainId = useId();
   const now = Date.now();
-  const what = entry.column === null ? 'Deleted, with your unsynced changes' : columnName(entry.column);
+  const what = entry.deletionNotSent ? 'Your deletion was not sent' : entry.column === null ? 'Deleted, with your unsynced changes' : columnName(entry.column);
   const record = entry.table === 'references' ? <Link to={referencePath(entry.id)}>{entry.label}</Link> : entry.label;
   // A deletion is final on the server: only a request of ours can come back, as a new one.
   const askAgain = entry.column === null ? requestToRestore(entry, client.session.user.id) : null;
@@ -77,7 +77,7 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
           <p className="reference__email">{what}</p>
         </div>
       </div>
-      {entry.column === null ? (
+      {entry.deletionNotSent ? null : entry.column === null ? (
         <dl className="conflict">
           {Object.entries(entry.mine as Record<string, unknown>).map(([column, value]) => (
             <div key={column}>
@@ -130,6 +130,10 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
               Restore mine
             </button>
           </>
+        ) : entry.deletionNotSent ? (
+          <p className="reference__note">
+            The referee answered before this device showed it, so the reference was kept. Delete it again if you still want to.
+          </p>
         ) : (
           <>
             <p className="reference__note">
