@@ -80,6 +80,9 @@ test('a deletion pulled over unsynced changes is shown as another person’s, wi
   const entry = refereePage.getByRole('list', { name: 'Conflicts' }).getByRole('listitem');
   await expect(entry).toHaveCount(1);
   await expect(entry).toContainText('Deleted, with your unsynced changes');
+  // Named by who asked: the request's referee fields are the referee's own name.
+  await expect(entry).toContainText(`Request from ${candidate.name}`);
+  await expect(entry).toContainText('deleted the request or sent it to another address');
   await expect(entry).toContainText('Written on a plane');
   await expect(entry).toContainText('another person');
   await expect(entry).toContainText('when this device received the change');

@@ -54,9 +54,16 @@ describe('losses', () => {
     expect(lossesAfterPush('references', 'r1', pushed, { ...ref, created_at: 99, _status: 'synced' }, ctx)).toEqual([]);
   });
   it('a pulled deletion of a record with local changes loses them all; a synced record loses nothing', () => {
-    const entry = lossByPulledDeletion('references', { ...ref, message: 'Unsent', _status: 'updated', _changed: 'message' }, { at: 7, self: 'referee' });
-    expect(entry).toMatchObject({ column: null, mine: { message: 'Unsent' }, winner: null, source: 'pull', by: 'other-user', label: 'Ada <ada@example.com>' });
+    const entry = lossByPulledDeletion('references', { ...ref, message: 'Unsent', _status: 'updated', _changed: 'message' }, { at: 7, self: 'cand' });
+    expect(entry).toMatchObject({ column: null, mine: { message: 'Unsent' }, winner: null, source: 'pull', by: 'own-device', label: 'Ada <ada@example.com>' });
     expect(lossByPulledDeletion('references', { ...ref, _status: 'synced', _changed: '' }, ctx)).toBeNull();
+  });
+  it('a request to this user is named by the candidate who asked, not by this user\'s own name as its referee', () => {
+    const answer = { ...ref, status: 'completed', response: 'Unsent answer', _status: 'updated', _changed: 'status,response' };
+    const people = new Map([['cand', { id: 'cand', name: 'Cora', email: 'cora@example.com' }]]);
+    expect(lossByPulledDeletion('references', answer, { at: 7, self: 'referee', people })).toMatchObject({ by: 'other-user', label: 'Request from Cora <cora@example.com>' });
+    // The candidate's row unknown here: still not the referee's own name.
+    expect(lossByPulledDeletion('references', answer, { at: 7, self: 'referee' })?.label).toBe('A request to you');
   });
   it('a deletion keeps the rest of the record as this device held it, without repeating what was lost', () => {
     const entry = lossByDeletion('references', { ...ref, message: 'Unsent', _status: 'synced', _changed: '' }, { message: 'Unsent' }, 'push', ctx);

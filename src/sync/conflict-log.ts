@@ -79,15 +79,27 @@ export function winningWriter(table: string, column: string | null, row: Raw, se
   return candidateWrote === iAmCandidate ? 'own-device' : 'other-user';
 }
 
-export function labelOf(table: string, row: Raw): string {
+const withEmail = (name: string, email: unknown) => (typeof email === 'string' && email ? `${name} <${email}>` : name);
+
+/**
+ * The record as the user knows it: a candidate's request by its referee; a
+ * request to this user (they are its referee: its referee fields are their
+ * own) by the candidate who asked, from `people` (users rows by id).
+ */
+export function labelOf(table: string, row: Raw, self: string | null = null, people?: ReadonlyMap<string, Raw>): string {
   if (table === 'users') return typeof row.name === 'string' ? `Your name (${row.name})` : 'Your name';
-  const name = typeof row.referee_name === 'string' ? row.referee_name : 'A reference';
-  return typeof row.referee_email === 'string' && row.referee_email ? `${name} <${row.referee_email}>` : name;
+  if (self !== null && typeof row.user_id === 'string' && row.user_id !== self) {
+    const candidate = people?.get(row.user_id);
+    return typeof candidate?.name === 'string' ? `Request from ${withEmail(candidate.name, candidate.email)}` : 'A request to you';
+  }
+  return withEmail(typeof row.referee_name === 'string' ? row.referee_name : 'A reference', row.referee_email);
 }
 
 interface LossContext {
   at: number;
   self: string | null;
+  /** users rows by id, to name the candidate of a request to this user. */
+  people?: ReadonlyMap<string, Raw>;
 }
 
 /**
@@ -111,7 +123,7 @@ export function lossesAfterPush(table: string, id: string, pushed: Record<string
       at: ctx.at,
       source: 'push',
       by: winningWriter(table, column, now, ctx.self),
-      label: labelOf(table, now),
+      label: labelOf(table, now, ctx.self, ctx.people),
     });
   }
   return out;
@@ -147,7 +159,7 @@ export function lossByDeletion(table: string, local: Raw, mine: Record<string, u
     at: ctx.at,
     source,
     by: winningWriter(table, null, local, ctx.self),
-    label: labelOf(table, local),
+    label: labelOf(table, local, ctx.self, ctx.people),
     record,
   };
 }

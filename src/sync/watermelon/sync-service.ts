@@ -248,6 +248,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   // Records this run pushed (and so marked synced) that a later pull of the run deleted, as they were.
   let deletedAfterPush = new Map<string, Raw>();
   const lossContext = () => ({ at: wall(), self: deps.userId?.() ?? null });
+  /** lossContext() with the users rows this device holds, which name the candidates of requests to this user. */
+  async function lossContextWithPeople() {
+    const people = new Map((await database.get('users').query().fetch()).map((r) => [r.id, r._raw as unknown as Raw]));
+    return { ...lossContext(), people };
+  }
 
   function notePushed(changes: SyncDatabaseChangeSet) {
     for (const [table, set] of Object.entries(changes) as [string, SyncTableChangeSet][]) {
@@ -264,9 +269,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     for (const [table, set] of Object.entries(changes)) {
       if (!set?.deleted.length || !isSyncedTable(table)) continue;
       const local = await database.get(table).query(Q.where('id', Q.oneOf(set.deleted))).fetch();
+      // Before the pull is applied: a candidate's users row leaves with their last request to this user.
+      const ctx = local.length ? await lossContextWithPeople() : lossContext();
       for (const record of local) {
         const raw = record._raw as unknown as Raw;
-        const loss = lossByPulledDeletion(table, raw, lossContext());
+        const loss = lossByPulledDeletion(table, raw, ctx);
         if (loss) lossesThisRun.push(loss);
         else if (pushedThisRun.has(key(table, record.id))) deletedAfterPush.set(key(table, record.id), { ...raw });
       }
@@ -305,7 +312,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   /** After the pulls that follow a push the server partly refused: which of our columns now hold its value. */
   async function notePushLosses(lost: PushConflict[]) {
-    const ctx = lossContext();
+    if (!lost.length) return;
+    const ctx = await lossContextWithPeople();
     // One query per table: a large offline backlog of new records is reported "server" record by record.
     const idsByTable = new Map<string, string[]>();
     const seen = new Set<string>();

@@ -138,7 +138,7 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
           <>
             <p className="reference__note">
               {entry.by === 'other-user'
-                ? 'The request was deleted by the person who asked, so there is nothing left to answer. Your words are kept above.'
+                ? 'The person who asked deleted the request or sent it to another address, so it is no longer yours to answer. Your words are kept above.'
                 : 'Your changes are kept above; to ask again, use the request form.'}
             </p>
             {wordsOf(entry) ? <CopyWords words={wordsOf(entry)!} /> : null}
