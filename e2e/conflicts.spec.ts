@@ -76,7 +76,12 @@ test('a deletion pulled over unsynced changes is shown as another person’s, wi
 
   await refereeContext.setOffline(false);
   await expect(syncStatus(refereePage)).toHaveText('Synced', { timeout: 30_000 });
-  await refereePage.goto('/conflicts');
+  // Told where they are, not only in Conflicts behind Sync health.
+  const notice = refereePage.locator('.banner').filter({ hasText: 'did not stand' });
+  await expect(notice).toHaveText(/1 change made on this device did not stand\./);
+  await notice.getByRole('link', { name: 'See Conflicts' }).click();
+  await expect(refereePage).toHaveURL(/\/conflicts$/);
+  await expect(notice).toHaveCount(0);
   const entry = refereePage.getByRole('list', { name: 'Conflicts' }).getByRole('listitem');
   await expect(entry).toHaveCount(1);
   await expect(entry).toContainText('Deleted, with your unsynced changes');
@@ -184,6 +189,8 @@ test('a request deleted offline that the referee answered meanwhile is kept, ans
   await candidateContext.setOffline(false);
   await expect(mine).toContainText('Ravi vouches for Nora', { timeout: 30_000 });
   await expect(syncStatus(candidatePage)).toHaveText('Synced');
+  const notice = candidatePage.locator('.banner').filter({ hasText: 'did not stand' });
+  await expect(notice).toBeVisible();
   // The referee's answer is still there for them too.
   await refereePage.reload();
   await expect(itemWith(requestsForMe(refereePage), candidate.name)).toContainText('Ravi vouches for Nora', { timeout: 15_000 });
@@ -195,6 +202,12 @@ test('a request deleted offline that the referee answered meanwhile is kept, ans
   await expect(entry).toContainText('The referee answered before this device showed it');
   await expect(entry.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
   await cleanAt(candidatePage, 'the conflicts view with a deletion not sent');
+  // Seen once: back in the list, and after a reload, the notice stays away.
+  await candidatePage.goto('/references');
+  await expect(itemWith(myReferences(candidatePage), referee.name)).toBeVisible();
+  await candidatePage.reload();
+  await expect(itemWith(myReferences(candidatePage), referee.name)).toBeVisible();
+  await expect(notice).toHaveCount(0);
   await refereeContext.close();
   await candidateContext.close();
 });

@@ -7,6 +7,7 @@ import { warmDateFormats } from './dates';
 import { createDeviceProblems } from './device-problems';
 import { browserStorage, clearDrafts } from './drafts';
 import { forgetSyncHistory } from './sync-history';
+import { forgetConflictsSeen } from './conflicts-seen';
 import { captureLinkProof, linkProofs } from './link-proof';
 import { createRouter } from './router';
 import { createSessionStore } from './session-store';
@@ -44,6 +45,7 @@ const sessions = createSessionStore({
   onSignedOut: (userId) => {
     clearDrafts(browserStorage(), userId);
     forgetSyncHistory(userId);
+    forgetConflictsSeen(userId);
   },
 });
 

@@ -12,8 +12,10 @@ import { UndoContext } from '../hooks/use-undo';
 import type { SessionStore } from '../session-store';
 import { createLandingWatch, type LandingWatch } from '../late-landing';
 import { keepSyncHistory } from '../sync-history';
+import { conflictsSeen, type ConflictsSeen } from '../conflicts-seen';
 import { createUndoStore } from '../undo-store';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
+import { ConflictsNotice } from './conflicts-notice';
 import { DeviceNotices } from './device-notices';
 import { VerifyEmailNotice } from './verify-email';
 import { LateLanding } from './late-landing';
@@ -40,6 +42,7 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
   const undo = useMemo(() => createUndoStore(), []);
   const counts = useMemo(() => createSharedCounts(client), [client]);
   const landing = useMemo(() => createLandingWatch(), []);
+  const seen = useMemo(() => conflictsSeen(client.session.user.id), [client.session.user.id]);
   useEffect(() => () => undo.dismiss(), [undo]);
   // After the first sign-in on this device: ask the browser not to evict the offline data.
   useEffect(() => void askPersistenceOnce().catch(() => null), []);
@@ -53,11 +56,12 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
             <DeviceNotices problems={problems} />
             <OfflineBanner client={client} />
             <FailedNotice client={client} />
+            <ConflictsNotice client={client} seen={seen} />
             <InitialSyncProgress client={client} />
             <AuthExpiredPrompt client={client} sessions={sessions} />
             <VerifyEmailNotice client={client} sessions={sessions} />
             <LateLanding client={client} watch={landing} />
-            <CurrentView client={client} landing={landing} />
+            <CurrentView client={client} landing={landing} seen={seen} />
           </main>
           <Toast>
             <UndoNotice client={client} />
@@ -68,7 +72,7 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
   );
 }
 
-function CurrentView({ client, landing }: { client: AppClient; landing: LandingWatch }) {
+function CurrentView({ client, landing, seen }: { client: AppClient; landing: LandingWatch; seen: ConflictsSeen }) {
   const route = useRoute();
   const { pathname, hash } = useLocation();
   useFocusOnNavigation(pathname);
@@ -93,7 +97,7 @@ function CurrentView({ client, landing }: { client: AppClient; landing: LandingW
     case 'health':
       return <HealthView client={client} />;
     case 'conflicts':
-      return <ConflictsView client={client} />;
+      return <ConflictsView client={client} seen={seen} />;
     default:
       return <NotFoundView />;
   }

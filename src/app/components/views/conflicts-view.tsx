@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { AppClient } from '../../../web/app-client';
 import { requestToRestore, type ConflictEntry } from '../../../sync/conflict-log';
 import { columnName, observeConflicts, valueText } from '../../conflict-records';
+import type { ConflictsSeen } from '../../conflicts-seen';
 import { formatAgo, formatDateTime } from '../../dates';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useObservable } from '../../hooks/use-observable';
@@ -12,9 +13,13 @@ import { Link } from '../link';
 const BY = { 'own-device': 'another device of yours', 'other-user': 'another person', unknown: 'another write' } as const;
 
 /** /conflicts: every write of this device that lost to a newer one, with `Restore mine`. */
-export function ConflictsView({ client }: { client: AppClient }) {
+export function ConflictsView({ client, seen }: { client: AppClient; seen: ConflictsSeen }) {
   useDocumentTitle('Conflicts');
   const entries = useObservable(useMemo(() => observeConflicts(client.database), [client.database]));
+  // Open, the log is seen: what arrives while it is open too.
+  useEffect(() => {
+    if (entries?.length) seen.markSeen(Math.max(...entries.map((entry) => entry.at)));
+  }, [entries, seen]);
   return (
     <div className="view">
       <header className="view__head">
