@@ -99,6 +99,35 @@ describe('actions', () => {
     expect(await t.store.read('references', id)).toMatchObject({ referee_name: 'Ada Lovelace', referee_email: 'lovelace@example.com', message: '' });
   });
 
+  it('editRequest from a form opened before another edit writes only the fields changed in the form', async () => {
+    const t = setup();
+    const id = await t.actions.requestReference({ refereeName: 'Rita', refereeEmail: 'rita@example.com', message: 'original message' });
+    const openedWith = { refereeName: 'Rita', refereeEmail: 'rita@example.com', message: 'original message' };
+    // Another device's edit of the message arrives (a pull) while the form is open.
+    await t.store.apply({ table: 'references', operation: 'update', id, at: 2_000, values: { message: 'message fixed on laptop B' } });
+    const writes: Record<string, unknown>[] = [];
+    const apply = t.store.apply.bind(t.store);
+    t.store.apply = (write) => {
+      writes.push(write.values);
+      return apply(write);
+    };
+
+    await t.actions.editRequest(id, { ...openedWith, refereeName: 'Rita Renamed' }, openedWith);
+    expect(writes).toEqual([{ referee_name: 'Rita Renamed' }]);
+    expect(await t.store.read('references', id)).toMatchObject({ referee_name: 'Rita Renamed', message: 'message fixed on laptop B' });
+
+    // Changed in the form and underneath: the user's edit is the later write. Typed as it already is: nothing to write.
+    await t.actions.editRequest(id, { ...openedWith, message: ' my own words ' }, openedWith);
+    expect(writes[1]).toEqual({ message: 'my own words' });
+    await t.actions.editRequest(id, { ...openedWith, refereeName: 'Rita Renamed', message: 'my own words' }, openedWith);
+    expect(writes).toHaveLength(2);
+    // Opening values are compared as they would be stored: spacing and letter case are no change.
+    await t.store.apply({ table: 'references', operation: 'update', id, at: 3_000, values: { referee_name: 'Rita R.', referee_email: 'r@example.com' } });
+    await t.actions.editRequest(id, { refereeName: 'Rita Renamed', refereeEmail: 'rita@example.com', message: 'my own words' }, { refereeName: ' Rita Renamed', refereeEmail: 'RITA@example.com ', message: 'my own words' });
+    expect(writes).toHaveLength(3);
+    expect(await t.store.read('references', id)).toMatchObject({ referee_name: 'Rita R.', referee_email: 'r@example.com' });
+  });
+
   it('editRequest refuses an answered request and invalid input, writing nothing', async () => {
     const t = setup();
     const id = await t.actions.requestReference({ refereeName: 'G', refereeEmail: 'g@example.com', message: '' });

@@ -56,6 +56,17 @@ function requestColumns(input: RequestInput) {
   return { refereeName, refereeEmail, message };
 }
 
+const EDITABLE = [
+  ['refereeName', 'referee_name'],
+  ['refereeEmail', 'referee_email'],
+  ['message', 'message'],
+] as const;
+
+/** The form's opening values as requestColumns would store them, unchecked: they came from the record, valid or not. */
+function normalizedLoosely(input: RequestInput): RequestInput {
+  return { refereeName: input.refereeName.trim(), refereeEmail: normalizeEmail(input.refereeEmail), message: input.message.trim() };
+}
+
 export function createActions(deps: ActionsDeps) {
   const { store, clock, persistence } = deps;
 
@@ -96,23 +107,31 @@ export function createActions(deps: ActionsDeps) {
       });
     },
     /**
-     * Changes a pending request's referee name, email or message. Only the
-     * columns whose value changes are written: each one set counts as this
-     * device's intent in the per-column merge, so an unchanged field must not
-     * outvote another device's edit of it. Resolves without writing when
-     * nothing changed.
+     * Changes a pending request's referee name, email or message. A column is
+     * written only when the user changed it: its input differs from
+     * `openedWith`, the values the form showed when it opened. Each column set
+     * counts as this device's intent in the per-column merge, so a field the
+     * user left alone must not outvote an edit of it that arrived while the
+     * form was open (comparing with the current record would take the form's
+     * stale copy for a change). A field changed both here and underneath is
+     * written: the user's edit is the later one. Without `openedWith` (a
+     * caller with no form, or a tab of an older version) the current record
+     * is the base. Resolves without writing when nothing changed.
      */
-    async editRequest(id: string, input: RequestInput): Promise<void> {
+    async editRequest(id: string, input: RequestInput, openedWith?: RequestInput): Promise<void> {
       const next = requestColumns(input);
       const current = await store.read('references', id);
       if (!current) throw new ValidationError('Referee name', 'This request no longer exists.');
       if (current.status !== 'pending') {
         throw new ValidationError('Referee name', 'This request has been answered, so it can no longer be changed.');
       }
+      const now = { refereeName: String(current.referee_name ?? ''), refereeEmail: String(current.referee_email ?? ''), message: String(current.message ?? '') };
+      const base = openedWith ? normalizedLoosely(openedWith) : now;
       const values: Record<string, string> = {};
-      if (current.referee_name !== next.refereeName) values.referee_name = next.refereeName;
-      if (current.referee_email !== next.refereeEmail) values.referee_email = next.refereeEmail;
-      if ((current.message ?? '') !== next.message) values.message = next.message;
+      for (const [key, column] of EDITABLE) {
+        // Also skipped when it already holds the value: nothing to send, nothing to outvote.
+        if (next[key] !== base[key] && next[key] !== now[key]) values[column] = next[key];
+      }
       if (Object.keys(values).length === 0) return;
       await commit({ table: 'references', operation: 'update', id, at: clock.now(), values });
     },
