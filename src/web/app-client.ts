@@ -48,8 +48,11 @@ export interface AppClient {
   retryFailed(): void;
   /** Each action writes locally first (durably) and resolves before any network. */
   requestReference(input: ReferenceRequestInput): Promise<void>;
-  /** Changes a pending request's referee name, email or message (only the fields that differ are written). */
-  editRequest(id: string, input: ReferenceRequestInput): Promise<void>;
+  /**
+   * Changes a pending request's referee name, email or message: only the fields where `input` differs from
+   * `openedWith` (what the form showed when it opened) are written, so an edit that arrived meanwhile survives.
+   */
+  editRequest(id: string, input: ReferenceRequestInput, openedWith: ReferenceRequestInput): Promise<void>;
   deleteReference(id: string): Promise<void>;
   respond(id: string, response: string): Promise<void>;
   decline(id: string): Promise<void>;

@@ -26,6 +26,11 @@ import { fromWireError, type TabAction, type TabEnvelope } from './tab-messages'
 /** How long to wait for a snapshot before asking again (a writer may be starting or gone). */
 const SNAPSHOT_RETRY_MS = 2_000;
 
+/** Plain fields only: the input may be any object the form built, and it crosses postMessage. */
+function fieldsOf(input: ReferenceRequestInput): ReferenceRequestInput {
+  return { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message };
+}
+
 export interface FollowerDeps {
   session: Session;
   database: Database;
@@ -165,15 +170,9 @@ export function createFollowerClient(deps: FollowerDeps): FollowerClient {
     state,
     syncNow: () => channel.post({ type: 'command', name: 'syncNow' }),
     retryFailed: () => channel.post({ type: 'command', name: 'retryFailed' }),
-    requestReference: (input: ReferenceRequestInput) =>
-      send({
-        name: 'requestReference',
-        // Plain fields only: the input may be any object the form built.
-        input: { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message },
-        recordId: randomId(),
-      }),
-    editRequest: (recordId, input: ReferenceRequestInput) =>
-      send({ name: 'editRequest', recordId, input: { refereeName: input.refereeName, refereeEmail: input.refereeEmail, message: input.message } }),
+    requestReference: (input: ReferenceRequestInput) => send({ name: 'requestReference', input: fieldsOf(input), recordId: randomId() }),
+    editRequest: (recordId, input: ReferenceRequestInput, openedWith: ReferenceRequestInput) =>
+      send({ name: 'editRequest', recordId, input: fieldsOf(input), openedWith: fieldsOf(openedWith) }),
     deleteReference: (recordId) => send({ name: 'deleteReference', recordId }),
     respond: (recordId, response) => send({ name: 'respond', recordId, response }),
     decline: (recordId) => send({ name: 'decline', recordId }),

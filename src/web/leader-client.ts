@@ -60,6 +60,8 @@ export interface LeaderClient extends AppClient {
    * with an id that already exists (even deleted) resolves without writing.
    */
   requestReferenceWithId(input: ReferenceRequestInput, id: string): Promise<void>;
+  /** As AppClient's; a follower of an older version sends no `openedWith` (then the record is the base). */
+  editRequest(id: string, input: ReferenceRequestInput, openedWith?: ReferenceRequestInput): Promise<void>;
 }
 
 export { consoleLogger };
@@ -169,7 +171,7 @@ export async function openLeaderClient(session: Session, options: LeaderClientOp
       if (!(await client.isLive('references', id))) return;
       await actions.deleteReference(id);
     },
-    editRequest: (id, input) => actions.editRequest(id, input),
+    editRequest: (id, input, openedWith) => actions.editRequest(id, input, openedWith),
     respond: (id, response) => actions.respond(id, response),
     decline: (id) => actions.decline(id),
     remind: (id) => actions.remind(id),

@@ -29,7 +29,7 @@ export function perform(client: LeaderClient, action: TabAction): Promise<void> 
     case 'requestReference':
       return client.requestReferenceWithId(action.input, action.recordId);
     case 'editRequest':
-      return client.editRequest(action.recordId, action.input);
+      return client.editRequest(action.recordId, action.input, action.openedWith);
     case 'deleteReference':
       return client.deleteReference(action.recordId);
     case 'respond':

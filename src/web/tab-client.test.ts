@@ -132,9 +132,15 @@ describe('tabs of one user share one writer', () => {
     await ask(second, 'Typo');
     const [row] = await second.database.get<Model>('references').query().fetch();
     const id = row!.id;
-    await second.editRequest(id, { refereeName: 'Fixed', refereeEmail: 'typo@example.com', message: 'now' });
+    // The follower's form opened with these; the writer's edit of the message lands while it is open.
+    const openedWith = { refereeName: 'Typo', refereeEmail: 'typo@example.com', message: '' };
+    await first.editRequest(id, { ...openedWith, message: 'from the writer' }, openedWith);
+    await eventually(async () => expect((await second.database.get<Model>('references').find(id))._raw).toMatchObject({ message: 'from the writer' }));
+    await second.editRequest(id, { ...openedWith, refereeName: 'Fixed' }, openedWith);
     expect(await referees(second.database)).toEqual(['Fixed']);
     expect(await referees(first.database)).toEqual(['Fixed']);
+    // The base crossed the channel: the follower's untouched message did not overwrite the writer's.
+    for (const tabClient of [first, second]) expect((await tabClient.database.get<Model>('references').find(id))._raw).toMatchObject({ message: 'from the writer' });
 
     // A conflict logged by the writer's sync: the follower's Restore mine writes our value again.
     const entry = { key: 'k1', table: 'references', id, column: 'referee_name', mine: 'Mine again', winner: 'Fixed', at: 1, source: 'push', by: 'own-device', label: 'Fixed' };

@@ -16,7 +16,8 @@ export type { RawRow };
 /** Every action a follower may ask the writer to perform. */
 export type TabAction =
   | { name: 'requestReference'; input: ReferenceRequestInput; recordId: string }
-  | { name: 'editRequest'; recordId: string; input: ReferenceRequestInput }
+  /** `openedWith` is absent from a tab of an older version: the writer then compares with the record. */
+  | { name: 'editRequest'; recordId: string; input: ReferenceRequestInput; openedWith?: ReferenceRequestInput }
   | { name: 'deleteReference'; recordId: string }
   | { name: 'respond'; recordId: string; response: string }
   | { name: 'decline'; recordId: string }

@@ -9,11 +9,36 @@ import type { Errors } from '../validation';
 import { Field } from './field';
 
 type Key = 'refereeName' | 'refereeEmail' | 'message';
+type Fields = Record<Key, string>;
+const KEYS: readonly Key[] = ['refereeName', 'refereeEmail', 'message'];
+
+/**
+ * The form's text and the values it opened with, the base a save compares with
+ * (only what the user changed is written). A field the user has not touched
+ * follows a change of the record made elsewhere, base and text alike, so the form
+ * never shows an old value that saving would not write; a touched one keeps the
+ * user's text and its base, so saving it is still a change.
+ */
+interface FormText {
+  value: Fields;
+  openedWith: Fields;
+}
+
+function follow(text: FormText, record: Fields): FormText {
+  let next = text;
+  for (const key of KEYS) {
+    if (text.value[key] === text.openedWith[key] && text.openedWith[key] !== record[key]) {
+      next = { value: { ...next.value, [key]: record[key] }, openedWith: { ...next.openedWith, [key]: record[key] } };
+    }
+  }
+  return next;
+}
 
 /**
  * `Edit` on a pending request, opening its fields in place with `Save changes`.
- * A save is a local write (offline too) of only the fields that changed, so
- * another device's edit of another field survives the merge. The hook gives
+ * A save is a local write (offline too) of only the fields the user changed
+ * in it, so another device's edit of another field survives the merge, even
+ * one that arrived while the form was open. The hook gives
  * the button (for the item's row of actions) and the form (below it).
  */
 export function useEditRequest(client: AppClient, reference: ReferenceView): { button: ReactNode; form: ReactNode } {
@@ -35,7 +60,12 @@ export function useEditRequest(client: AppClient, reference: ReferenceView): { b
 }
 
 function EditForm({ client, reference, onClose }: { client: AppClient; reference: ReferenceView; onClose(): void }) {
-  const [value, setValue] = useState({ refereeName: reference.refereeName, refereeEmail: reference.refereeEmail, message: reference.message });
+  const { refereeName, refereeEmail, message } = reference;
+  const [text, setText] = useState<FormText>(() => {
+    const opened = { refereeName, refereeEmail, message };
+    return { value: opened, openedWith: opened };
+  });
+  const value = text.value;
   const [errors, setErrors] = useState<Errors<Key>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -47,8 +77,12 @@ function EditForm({ client, reference, onClose }: { client: AppClient; reference
     form.current?.scrollIntoView({ block: 'nearest' });
   }, []);
 
+  useEffect(() => {
+    setText((t) => follow(t, { refereeName, refereeEmail, message }));
+  }, [refereeName, refereeEmail, message]);
+
   function change(key: Key, next: string) {
-    setValue((v) => ({ ...v, [key]: next }));
+    setText((t) => ({ ...t, value: { ...t.value, [key]: next } }));
     if (errors[key]) setErrors(({ [key]: _gone, ...rest }) => rest as Errors<Key>);
   }
 
@@ -70,7 +104,7 @@ function EditForm({ client, reference, onClose }: { client: AppClient; reference
     }
     setBusy(true);
     try {
-      await client.editRequest(reference.id, value);
+      await client.editRequest(reference.id, value, text.openedWith);
       onClose();
     } catch (error) {
       setFailure(describeError(error));
