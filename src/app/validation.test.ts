@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEmail, checkName, checkPassword, checkResponse, collectErrors } from './validation';
+import { checkEmail, checkName, checkPassword, checkRefereeEmail, checkResponse, collectErrors } from './validation';
 
 describe('form checks', () => {
   it.each([
@@ -12,6 +12,20 @@ describe('form checks', () => {
     [' Ana@Example.COM ', null],
   ])('email %j -> %j', (value, message) => {
     expect(checkEmail(value)).toBe(message);
+  });
+
+  const self = "Enter someone else's email: you cannot ask yourself for a reference.";
+  it.each([
+    ['cleo@example.com', self],
+    ['  CLEO@Example.COM ', self],
+    // NFKC, as the server compares: fullwidth letters are the same address.
+    ['ｃｌｅｏ@example.com', self],
+    ['cleo@example.org', null],
+    ['cleo.c@example.com', null],
+    ['cleo@', 'Enter an email address like name@example.com.'],
+    ['', "Enter the referee's email."],
+  ])('referee email %j of cleo@example.com -> %j', (value, message) => {
+    expect(checkRefereeEmail(value, 'cleo@example.com')).toBe(message);
   });
 
   it.each([

@@ -2,7 +2,7 @@
  * Client-side checks of form input, and the words for errors from the
  * server: each is a sentence-case sentence that says what to do.
  */
-import { LIMITS } from '../shared/schema';
+import { LIMITS, normalizeEmail } from '../shared/schema';
 import { ApiError } from '../web/app-client';
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -26,6 +26,18 @@ export function checkEmail(value: string, what = 'your email'): string | null {
   if (!trimmed) return `Enter ${what}.`;
   if (trimmed.length > LIMITS.email) return tooLongMessage('the email', LIMITS.email, trimmed.length);
   if (!EMAIL_SHAPE.test(trimmed)) return 'Enter an email address like name@example.com.';
+  return null;
+}
+
+/**
+ * A referee's email, which may not be the user's own: the server refuses a
+ * request to oneself (comparing normalized addresses, as here), and said
+ * only once the request synced, as a failed record, not a field to fix.
+ */
+export function checkRefereeEmail(value: string, ownEmail: string): string | null {
+  const problem = checkEmail(value, "the referee's email");
+  if (problem) return problem;
+  if (normalizeEmail(value) === normalizeEmail(ownEmail)) return "Enter someone else's email: you cannot ask yourself for a reference.";
   return null;
 }
 

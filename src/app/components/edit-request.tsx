@@ -4,7 +4,7 @@ import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
 import type { ReferenceView } from '../records';
-import { checkEmail, checkMessage, checkName, collectErrors, describeError } from '../validation';
+import { checkMessage, checkName, checkRefereeEmail, collectErrors, describeError } from '../validation';
 import type { Errors } from '../validation';
 import { Field } from './field';
 
@@ -91,7 +91,7 @@ function EditForm({ client, reference, onClose }: { client: AppClient; reference
     if (busy) return;
     const found = collectErrors<Key>({
       refereeName: checkName(value.refereeName, "the referee's name"),
-      refereeEmail: checkEmail(value.refereeEmail, "the referee's email"),
+      refereeEmail: checkRefereeEmail(value.refereeEmail, client.session.user.email),
       message: checkMessage(value.message),
     });
     flushSync(() => {

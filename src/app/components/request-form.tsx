@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
 import { useDraft } from '../hooks/use-draft';
-import { checkEmail, checkMessage, checkName, collectErrors, describeError } from '../validation';
+import { checkMessage, checkName, checkRefereeEmail, collectErrors, describeError } from '../validation';
 import type { Errors } from '../validation';
 import { Field } from './field';
 
@@ -38,7 +38,7 @@ export function RequestForm({ client }: { client: AppClient }) {
     if (busy) return;
     const found = collectErrors<Key>({
       refereeName: checkName(refereeName, "the referee's name"),
-      refereeEmail: checkEmail(refereeEmail, "the referee's email"),
+      refereeEmail: checkRefereeEmail(refereeEmail, client.session.user.email),
       message: checkMessage(message),
     });
     flushSync(() => {
