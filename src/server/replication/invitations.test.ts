@@ -43,18 +43,28 @@ describe('invitations and reminders', () => {
     expect(mail!.messageId).toMatch(/^<[^>]+@app\.test>$/);
   });
 
-  it('retargeting invites the new address once; going back invites nobody again', async () => {
+  it('retargeting invites the new address; going back invites the first again, and its reminder waits 24 h from then', async () => {
     const first = refereeEmail('first');
     const second = refereeEmail('second');
     const rec = await request_(first);
     await waitForMail(server.mailDir, { to: first, kind: 'invitation' });
+    // Long enough that a reminder counted from the first invitation would be due.
+    now += 2 * DAY;
     expect((await edit(rec, { referee_email: second })).body.rejected).toEqual({});
     await waitForMail(server.mailDir, { to: second, kind: 'invitation' });
     expect((await edit(rec, { referee_email: first })).body.rejected).toEqual({});
+    await waitForMail(server.mailDir, { to: first, kind: 'invitation', count: 2 });
+    // An edit that keeps the address invites nobody.
     expect((await edit(rec, { message: 'Edited note' })).body.rejected).toEqual({});
+    const soon = await edit(rec, { reminded_at: now });
+    expect(soon.body.rejected.references?.[0]).toMatchObject({ id: rec.id, code: 'invalid', message: expect.stringMatching(/24 hours/) });
+    now += DAY;
+    expect((await edit(rec, { reminded_at: now })).body.rejected).toEqual({});
+    await waitForMail(server.mailDir, { to: first, kind: 'reminder' });
     await settle();
-    expect(await invitationsTo(first)).toHaveLength(1);
+    expect(await invitationsTo(first)).toHaveLength(2);
     expect(await invitationsTo(second)).toHaveLength(1);
+    expect(await remindersTo(first)).toHaveLength(1);
   });
 
   it('an unverified candidate\'s invitations wait until they verify, then go out once', async () => {

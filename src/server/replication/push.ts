@@ -145,6 +145,7 @@ export async function applyPush(
     const out: ChangeEvent[] = [];
     const mail: NewMail[] = [];
     const newInvitations: Invitation[] = [];
+    const reinvited: Invitation[] = [];
     const reminded: Invitation[] = [];
     for (const p of pendingRefs.values()) {
       seq += 1;
@@ -166,7 +167,7 @@ export async function applyPush(
         }
       }
       if (p.dataChanged) out.push(...referenceEvents(p.prev, row));
-      mail.push(...mailFor(p.prev, row, viewer, ctx, mailContext, receivedAt, newInvitations, reminded));
+      mail.push(...mailFor(p.prev, row, viewer, ctx, mailContext, receivedAt, { newInvitations, reinvited, reminded }));
     }
 
     checkPlaces(begun.base, seq);
@@ -182,6 +183,7 @@ export async function applyPush(
     await tx.addGrants(grants);
     await tx.addDepartures(departures);
     await tx.addInvitations(newInvitations);
+    await tx.renewInvitations(reinvited);
     for (const inv of reminded) await tx.setInvitationReminded(inv.referenceId, inv.email, receivedAt);
     await tx.enqueueMail(mail);
     mailQueued = mail.length > 0;
@@ -191,11 +193,21 @@ export async function applyPush(
   return { response: { conflicts: [...conflicts.values()], rejected: Object.fromEntries(rejected) }, events, mailQueued };
 }
 
+/** The invitation rows a push's mail writes, by what happens to them. */
+interface InvitationWrites {
+  /** First invitations of a reference to an address. */
+  newInvitations: Invitation[];
+  /** A reference retargeted back to an address it had invited: invited again, from now. */
+  reinvited: Invitation[];
+  reminded: Invitation[];
+}
+
 /**
  * The mail a written reference causes (CONTRACT §3): an invitation when a
- * verified candidate's pending request reaches an address that had none
+ * verified candidate's pending request is created or retargeted to an address
  * (an unverified candidate's wait for their verification, reveal.ts), a
- * reminder when `reminded_at` changed (decideReference allowed it).
+ * reminder when `reminded_at` changed (decideReference allowed it). One
+ * message per reference and push.
  */
 function mailFor(
   prev: StoredReference | undefined,
@@ -204,8 +216,7 @@ function mailFor(
   ctx: PushContext,
   mail: MailContext,
   now: number,
-  newInvitations: Invitation[],
-  reminded: Invitation[],
+  writes: InvitationWrites,
 ): NewMail[] {
   if (row.isDeleted || row.status !== 'pending' || row.userId !== viewer.id || !viewer.verified) return [];
   const token = mail.inviteToken(row.id, row.refereeEmail);
@@ -218,12 +229,16 @@ function mailFor(
     inviteToken: token,
   };
   const existing = ctx.invitation?.(row.id, row.refereeEmail);
-  if (!existing) {
-    newInvitations.push({ referenceId: row.id, email: row.refereeEmail, tokenHash: hashToken(token), invitedAt: now, remindedAt: null });
+  // Retargeted to an address it had invited and left since: the request is new to that referee
+  // again (it left their pulls), so they are invited anew and a reminder's 24 hours restart.
+  const retargeted = prev !== undefined && prev.refereeEmail !== row.refereeEmail;
+  if (!existing || retargeted) {
+    const invitation: Invitation = { referenceId: row.id, email: row.refereeEmail, tokenHash: hashToken(token), invitedAt: now, remindedAt: null };
+    (existing ? writes.reinvited : writes.newInvitations).push(invitation);
     return [invitationMail(mail.links, facts, now)];
   }
   if (prev && (prev.remindedAt ?? null) !== (row.remindedAt ?? null) && row.remindedAt !== null) {
-    reminded.push(existing);
+    writes.reminded.push(existing);
     return [reminderMail(mail.links, facts, now)];
   }
   return [];

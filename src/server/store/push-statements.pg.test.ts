@@ -115,4 +115,26 @@ describe.skipIf(!DB)('the statements of a push on PostgreSQL', () => {
     expect(stored!.remindedAt).toBeGreaterThanOrEqual(at);
     expect(stored!.remindedAt).toBeLessThanOrEqual(Date.now() + ahead);
   });
+
+  it('a retarget back to an invited address is four round trips: the invitation renewed (its reminder cleared) and its mail in the one write', async () => {
+    const first = `back-${Date.now()}@example.com`;
+    const row = newReference(cand, first);
+    expect((await api.push(cand, { references: { created: [row] } })).status).toBe(200);
+    const [invitation] = await waitForMail(server.mailDir, { to: first, kind: 'invitation' });
+    ahead += 25 * 60 * 60 * 1000;
+    let at = Date.now() + ahead;
+    expect((await api.push(cand, { references: { updated: [updateOf(row, { reminded_at: at }, at)] } })).body).toMatchObject({ rejected: {} });
+    at += 1;
+    expect((await api.push(cand, { references: { updated: [updateOf(row, { referee_email: `away-${Date.now()}@example.com` }, at)] } })).body).toMatchObject({ rejected: {} });
+    at = Date.now() + ahead;
+    sent.length = 0;
+    const res = await api.push(cand, { references: { updated: [updateOf(row, { referee_email: first }, at)] } });
+    expect(res.body).toMatchObject({ rejected: {} });
+    expect(pushStatements()).toEqual(['begin+select', 'select', 'with', 'commit']);
+    await waitForMail(server.mailDir, { to: first, kind: 'invitation', count: 2 });
+    // The same link: a reminder's 24 hours count from this invitation now.
+    const stored = await server.store.findInvitationByToken(hashToken(linkTokenIn(invitation!.text, '/invite')));
+    expect(stored).toMatchObject({ referenceId: row.id, email: first, remindedAt: null });
+    expect(stored!.invitedAt).toBeGreaterThanOrEqual(at);
+  });
 });

@@ -167,6 +167,8 @@ export interface WriteTx {
   loadInvitations(referenceIds: readonly string[]): Promise<Invitation[]>;
   /** Adds invitations; one that exists for the same reference and address is kept. */
   addInvitations(invitations: readonly Invitation[]): Promise<void>;
+  /** Existing invitations sent again: their `invitedAt` becomes the given one, and no reminder has followed. */
+  renewInvitations(invitations: readonly Invitation[]): Promise<void>;
   setInvitationReminded(referenceId: string, email: string, at: number): Promise<void>;
   // Verification (a visibility change):
   /** Ids of live references addressed to `email` by someone other than `userId`. */

@@ -33,6 +33,8 @@ const DEPARTURE_COLUMNS = columnsOf<Departure>(referenceDepartures);
 const INVITATION_COLUMNS = columnsOf<Invitation>(invitations);
 type Reminded = Pick<Invitation, 'referenceId' | 'email' | 'remindedAt'>;
 const REMINDED_COLUMNS = columnsOf<Reminded>(invitations).filter((c) => ['referenceId', 'email', 'remindedAt'].includes(c.key));
+type Renewed = Pick<Invitation, 'referenceId' | 'email' | 'invitedAt'>;
+const RENEWED_COLUMNS = columnsOf<Renewed>(invitations).filter((c) => ['referenceId', 'email', 'invitedAt'].includes(c.key));
 /** A queued message: due at once, never tried (the other columns keep their defaults). */
 type QueuedMail = NewMail & { nextAttemptAt: number; attempts: number };
 const MAIL_COLUMNS = columnsOf<QueuedMail>(mailOutbox).filter((c) =>
@@ -118,8 +120,8 @@ function inKeyOrder<T>(rows: Iterable<T>, key: (row: T) => string): T[] {
  * data-modifying CTE per table) when the transaction is about to commit, or
  * before anything reads: a push is begin, load, write, commit. The statements
  * write each row at most once (invitations get an INSERT of new rows and an
- * UPDATE of reminded ones, never the same row), so running them as one
- * changes nothing they do.
+ * UPDATE of renewed or reminded ones: a push mails a reference one message, so
+ * never the same row twice), so running them as one changes nothing they do.
  */
 class PendingWrites {
   references = new Map<string, StoredReference>();
@@ -127,6 +129,7 @@ class PendingWrites {
   grants = new Map<string, Grant>();
   departures = new Map<string, Departure>();
   invitations = new Map<string, Invitation>();
+  renewed = new Map<string, Renewed>();
   reminded = new Map<string, Reminded>();
   mail: QueuedMail[] = [];
   emails = new Set<string>();
@@ -138,6 +141,7 @@ class PendingWrites {
       !this.grants.size &&
       !this.departures.size &&
       !this.invitations.size &&
+      !this.renewed.size &&
       !this.reminded.size &&
       !this.mail.length &&
       !this.emails.size
@@ -188,6 +192,15 @@ class PendingWrites {
       // ON CONFLICT DO NOTHING: an address already invited keeps its first invitation (and link).
       parts.push(
         sql`INSERT INTO invitations (${names(INVITATION_COLUMNS)}) SELECT * FROM ${rowsOf(inKeyOrder(this.invitations.values(), invitationKey), INVITATION_COLUMNS, 'i')} ON CONFLICT DO NOTHING`,
+      );
+    }
+    if (this.renewed.size) {
+      // An invitation sent again (its reference came back to the address): an existing row, so never
+      // one inserted above. In key order like the rest, though no other writer can hold the row: its
+      // reference is locked by this push, as by any push that writes it.
+      const rows = inKeyOrder(this.renewed.values(), invitationKey);
+      parts.push(
+        sql`UPDATE invitations SET "invited_at" = v."invited_at", "reminded_at" = NULL FROM ${rowsOf(rows, RENEWED_COLUMNS, 'v')} WHERE invitations."reference_id" = v."reference_id" AND invitations."email" = v."email"`,
       );
     }
     if (this.reminded.size) {
@@ -365,6 +378,9 @@ export function createWriteTx(tx: Db, xidOffset: number): BufferedWriteTx {
         const key = invitationKey(row);
         if (!pending.invitations.has(key)) pending.invitations.set(key, row);
       }
+    },
+    async renewInvitations(rows) {
+      for (const row of rows) pending.renewed.set(invitationKey(row), { referenceId: row.referenceId, email: row.email, invitedAt: row.invitedAt });
     },
     async setInvitationReminded(referenceId, email, at) {
       pending.reminded.set(invitationKey({ referenceId, email }), { referenceId, email, remindedAt: at });
