@@ -15,7 +15,7 @@ import { createSessionService } from './auth/sessions';
 import { createTokenService } from './auth/tokens';
 import { createCursorCodec } from './replication/cursor-codec';
 import { authRoutes } from './http/auth-routes';
-import { drainTooLarge, handleClientError } from './http/body-limits';
+import { drainTooLarge, handleClientError, refuseUnknownMediaTypes } from './http/body-limits';
 import { handleError, RETRY_AFTER_SECONDS, summarize, unavailableBody } from './http/errors';
 import { serveStatic } from './http/static-files';
 import { SYNC_RATE_LIMIT_DEFAULT, SYNC_RATE_LIMIT_MIN, syncRoutes } from './http/sync-routes';
@@ -97,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await drainTooLarge(error, request);
     return handleError(error, request, reply);
   });
+  // A body over the limit gets 413 whatever its type; one within it of a type we do not take, 415.
+  refuseUnknownMediaTypes(app);
 
   const tokens = createTokenService(deps.jwtSecret, deps.clock, deps.tokenTtlSeconds);
   const sessions = createSessionService(deps.db, tokens, deps.clock);

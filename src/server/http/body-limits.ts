@@ -7,12 +7,16 @@
  *   socket closes under it (FACTS). So the rest of the body is read and
  *   dropped before the 413 goes out, up to a bound past which the sender is
  *   not a client of ours.
+ * - A body of a type no parser takes: fastify answers 415 without reading it,
+ *   so a body over the limit got 415, not the contract's 413. The catch-all
+ *   parser reads it under fastify's body limit (by length, or as it arrives
+ *   when chunked) and answers 415 only for a body within it.
  * - Errors Node's HTTP parser answers by itself (headers too large → 431,
  *   malformed request → 400): written in the contract's error shape.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ERROR_CODES } from '../../shared/protocol';
 import { errorBody } from './errors';
 
@@ -50,6 +54,14 @@ export async function drainTooLarge(error: FastifyError | Error, request: Fastif
     raw.once('close', done);
     raw.once('error', done);
     raw.resume();
+  });
+}
+
+export function refuseUnknownMediaTypes(app: FastifyInstance): void {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, _body, done) => {
+    // An unknown route still answers 404, as it did when no parser was found.
+    if (request.is404) return done(null, undefined);
+    done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined);
   });
 }
 

@@ -1,8 +1,34 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, request, startServer, type TestServer } from '../../../tools/test-support/harness';
 import { TestClient, type TestUser } from '../../../tools/test-support/client';
 
 const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+
+const LIMIT = 5 * 1024 * 1024;
+
+/**
+ * A push that would create reference `id`, padded to `bytes`, sent as `type` (undefined: no
+ * Content-Type) with a Content-Length or chunked (fetch cannot send a string body without a type).
+ */
+function pushAs(url: string, token: string, userId: string, id: string, type: string | undefined, bytes: number, framing: 'length' | 'chunked') {
+  const rec = { id, user_id: userId, referee_name: 'R', referee_email: `${id}@example.com`, message: '', updated_at: 1 };
+  const head = JSON.stringify({ changes: { references: { created: [rec], updated: [], deleted: [] } }, lastPulledAt: null, pad: '' }).slice(0, -2);
+  const body = Buffer.from(`${head}${'x'.repeat(bytes - head.length - 2)}"}`);
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (type !== undefined) headers['content-type'] = type;
+  if (framing === 'length') headers['content-length'] = String(body.length);
+  return new Promise<{ status: number | 'network'; body: unknown }>((resolve) => {
+    const req = httpRequest(`${url}/api/sync/push`, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+    });
+    req.on('error', (error) => resolve({ status: 'network', body: String(error) }));
+    for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
+    req.end();
+  });
+}
 
 describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backend) => {
   let server: TestServer;
@@ -92,6 +118,36 @@ describe.each(BACKENDS)('bad input gets a 4xx with the error body (%s)', (backen
   it('a body of another media type → 415', async () => {
     const res = await push('changes=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
+  });
+
+  describe.each([
+    ['application/octet-stream', 'application/octet-stream'],
+    ['image/png', 'image/png'],
+    ['no content type', undefined],
+  ])('a body of a type no parser takes (%s)', (name, type) => {
+    const tag = `typed-${name.replace(/\W/g, '')}`;
+    const refused: string[] = [];
+    const send = (as: string | undefined, bytes: number, framing: 'length' | 'chunked') => {
+      const id = `${tag}-${bytes}-${framing}`;
+      if (as === type) refused.push(id);
+      return pushAs(server.url, user.token, user.id, id, as, bytes, framing);
+    };
+
+    it.each(['length', 'chunked'] as const)('over 5 MB → 413 too_large, not 415 (%s)', async (framing) => {
+      expect(await send(type, LIMIT + 10, framing)).toEqual({ status: 413, body: errorShape('too_large') });
+    });
+
+    it.each(['length', 'chunked'] as const)('within 5 MB → 415 unsupported_media_type (%s)', async (framing) => {
+      expect(await send(type, 10_000, framing)).toEqual({ status: 415, body: errorShape('unsupported_media_type') });
+    });
+
+    it('changes nothing either way (the same body as JSON would have)', async () => {
+      expect(refused).toHaveLength(4);
+      expect((await send('application/json', 10_001, 'length')).status).toBe(200);
+      const pulled = await request<{ changes: { references: { created: { id: string }[] } } }>(server.url, 'GET', '/api/sync/pull', { token: user.token });
+      const ids = pulled.body.changes.references.created.map((r) => r.id);
+      expect(ids.filter((id) => id.startsWith(`${tag}-`))).toEqual([`${tag}-10001-length`]);
+    });
   });
 
   it.each(['abc', '-1', '1.5', '1e3', '99999999999999999999', 'Infinity'])('pull with since=%s → 400', async (since) => {
