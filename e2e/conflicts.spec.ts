@@ -211,3 +211,37 @@ test('a request deleted offline that the referee answered meanwhile is kept, ans
   await refereeContext.close();
   await candidateContext.close();
 });
+
+test('a reference half-written when its request is sent to another address is shown with its words until discarded', async ({ browser }) => {
+  const candidate = newPerson('Paula Retargets');
+  const referee = newPerson('Quinn Writing');
+  const { context: refereeContext, page: refereePage } = await onNewDevice(browser, referee);
+  const { context: candidateContext, page: candidatePage } = await onNewDevice(browser, candidate);
+  await requestReference(candidatePage, { name: referee.name, email: referee.email }, 'Please');
+  const request = itemWith(requestsForMe(refereePage), candidate.name);
+  await expect(request).toBeVisible({ timeout: 15_000 });
+  await request.getByRole('button', { name: 'Respond' }).click();
+  await request.getByRole('textbox', { name: 'Reference' }).fill('Quinn was halfway through this');
+
+  const mine = itemWith(myReferences(candidatePage), referee.name);
+  await mine.getByRole('button', { name: 'Edit' }).click();
+  await mine.getByRole('textbox', { name: 'Referee email' }).fill('someone.else@example.com');
+  await mine.getByRole('button', { name: 'Save changes' }).click();
+  await expect(syncStatus(candidatePage)).toHaveText('Synced', { timeout: 15_000 });
+
+  await expect(request).toHaveCount(0, { timeout: 15_000 });
+  const kept = refereePage.getByRole('region', { name: 'References you were writing' });
+  await expect(kept).toContainText('A reference you were writing is no longer here.');
+  await expect(kept.getByRole('blockquote')).toHaveText('Quinn was halfway through this');
+  await cleanAt(refereePage, 'a reference kept after its request went away');
+  // Still there after a reload; gone once discarded, for good.
+  await refereePage.reload();
+  await expect(kept.getByRole('blockquote')).toHaveText('Quinn was halfway through this');
+  await kept.getByRole('button', { name: 'Discard' }).click();
+  await expect(kept).toHaveCount(0);
+  await refereePage.reload();
+  await expect(syncStatus(refereePage)).toHaveText('Synced', { timeout: 15_000 });
+  await expect(kept).toHaveCount(0);
+  await refereeContext.close();
+  await candidateContext.close();
+});

@@ -5,13 +5,14 @@ import type { AppClient } from '../../web/app-client';
 import { LIMITS } from '../../shared/schema';
 import { useDraft } from '../hooks/use-draft';
 import { checkResponse, describeError } from '../validation';
+import { RESPOND_DRAFT_PREFIX } from '../withdrawn-drafts';
 import { Field } from './field';
 
 const FIELDS = ['text'] as const;
 
 /** The draft's name for a reference being written (kept across reloads, see drafts.ts). */
 export function respondDraftName(id: string): string {
-  return `respond.${id}`;
+  return `${RESPOND_DRAFT_PREFIX}${id}`;
 }
 
 interface Props {

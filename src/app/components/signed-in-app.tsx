@@ -16,6 +16,7 @@ import { conflictsSeen, type ConflictsSeen } from '../conflicts-seen';
 import { createUndoStore } from '../undo-store';
 import { AuthExpiredPrompt } from './auth-expired-prompt';
 import { ConflictsNotice } from './conflicts-notice';
+import { WithdrawnDraftsNotice } from './withdrawn-drafts-notice';
 import { DeviceNotices } from './device-notices';
 import { VerifyEmailNotice } from './verify-email';
 import { LateLanding } from './late-landing';
@@ -57,6 +58,7 @@ export default function SignedInApp({ client, sessions, problems }: Props) {
             <OfflineBanner client={client} />
             <FailedNotice client={client} />
             <ConflictsNotice client={client} seen={seen} />
+            <WithdrawnDraftsNotice client={client} />
             <InitialSyncProgress client={client} />
             <AuthExpiredPrompt client={client} sessions={sessions} />
             <VerifyEmailNotice client={client} sessions={sessions} />

@@ -8,6 +8,7 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useObservable } from '../../hooks/use-observable';
 import { referencePath } from '../../router';
 import { describeError } from '../../validation';
+import { CopyWords } from '../copy-words';
 import { Link } from '../link';
 
 const BY = { 'own-device': 'another device of yours', 'other-user': 'another person', unknown: 'another write' } as const;
@@ -165,27 +166,4 @@ function wordsOf(entry: ConflictEntry): string | null {
   const mine = entry.mine as Record<string, unknown>;
   const words = ['response', 'message'].map((column) => mine[column]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
   return words.length ? words.join('\n\n') : null;
-}
-
-/** Nothing can restore a write lost to someone else's deletion: the words at least go to the clipboard in one click. */
-function CopyWords({ words }: { words: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(words);
-      setState('copied');
-    } catch {
-      setState('failed');
-    }
-  }
-  return (
-    <>
-      <button type="button" className="button button--small" onClick={() => void copy()}>
-        Copy my words
-      </button>
-      <p className="reference__note" role="status">
-        {state === 'copied' ? 'Copied.' : state === 'failed' ? 'This browser did not allow copying: select the words above instead.' : ''}
-      </p>
-    </>
-  );
 }
