@@ -18,6 +18,8 @@ export interface Intent {
   id: string;
   values: Record<string, Value>;
   stamp: number;
+  /** A deletion: the request's status on the device when the user deleted it. */
+  seenStatus?: string;
 }
 
 export interface LostWrite {
@@ -46,6 +48,16 @@ export function findLostWrites(intents: Intent[], pushes: CommittedPush[], oracl
     list.push(p);
   }
   const deletedLocally = new Set(intents.filter((i) => i.kind === 'delete').map((i) => i.id));
+  // Deleted while the device showed it pending, and answered meanwhile: the device keeps the
+  // answer and does not send that deletion (sync-service.ts, keepAnswersOverUnseenDeletions).
+  const deletionNotSent = (intent: Intent) => {
+    const ref = oracle.references.get(intent.id);
+    return intent.seenStatus === 'pending' && ref !== undefined && !ref.deleted && ref.values.status !== 'pending';
+  };
+  // Edits a device made before such a deletion and never sent: the user withdrew them by deleting;
+  // the device shows them in Conflicts with the deletion.
+  const withdrawnBy = (intent: Intent) =>
+    intents.some((d) => d.kind === 'delete' && d.device === intent.device && d.id === intent.id && d.step > intent.step && deletionNotSent(d));
 
   // The last write of each device to each column: earlier ones were superseded on the device itself.
   const last = new Map<string, { intent: Intent; column: string }>();
@@ -59,6 +71,7 @@ export function findLostWrites(intents: Intent[], pushes: CommittedPush[], oracl
     if (ref?.deleted) continue; // deletion wins over every update
     if (intent.table === 'references' && !ref && deletedLocally.has(intent.id)) continue; // created and deleted before any push
     if (REFEREE_COLUMNS.has(column) && oracle.addressedAwayFrom(intent.id, intent.email, intent.step)) continue; // no longer theirs to answer
+    if (withdrawnBy(intent)) continue;
     const value = intent.values[column] ?? null;
     const deliveries = (byDevice.get(intent.device) ?? []).filter((p) =>
       carried(p, intent.table, intent.id).some(({ kind, row }) => {
@@ -76,7 +89,7 @@ export function findLostWrites(intents: Intent[], pushes: CommittedPush[], oracl
   for (const intent of intents) {
     if (intent.kind === 'delete') {
       const ref = oracle.references.get(intent.id);
-      if (ref && !ref.deleted) lost.push({ intent, column: '(deletion)', why: 'the record is not deleted on the server' });
+      if (ref && !ref.deleted && !deletionNotSent(intent)) lost.push({ intent, column: '(deletion)', why: 'the record is not deleted on the server' });
     }
     if (intent.kind === 'create' && !oracle.references.has(intent.id) && !deletedLocally.has(intent.id)) {
       // A create the server refused (addressed to oneself) was shown on the device and discarded by its user.

@@ -472,8 +472,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const refs = await device.rows('references');
       const mine = refs.filter((r) => r.user_id === me.id);
       const inbox = refs.filter((r) => r.referee_email === me.email && r.user_id !== me.id);
-      const note = (table: Intent['table'], id: string, values: Intent['values']) => {
-        intents.push({ step, device: device.id, userId: me.id, email: me.email, kind, table, id, values, stamp: inc.lastStamp });
+      const note = (table: Intent['table'], id: string, values: Intent['values'], seenStatus?: string) => {
+        intents.push({ step, device: device.id, userId: me.id, email: me.email, kind, table, id, values, stamp: inc.lastStamp, ...(seenStatus ? { seenStatus } : {}) });
         figures.writes[kind] += 1;
         // Server-made user ids are random: name users by index so equal seeds give equal traces.
         let line = `${kind} ${device.id} ${id} ${JSON.stringify(values)}`;
@@ -502,7 +502,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
           if (!mine.length) return;
           const target = rng.pick(mine);
           await withTimeout('deleteReference', inc.actions.deleteReference(target.id));
-          note('references', target.id, {});
+          note('references', target.id, {}, String(target.status));
           return;
         }
         case 'respond': {

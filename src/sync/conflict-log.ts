@@ -164,15 +164,22 @@ export function lossByDeletion(table: string, local: Raw, mine: Record<string, u
   };
 }
 
-/** Our deletion of `local` (the request as this device held it), not sent because `remote` brought the referee's answer. */
+/**
+ * Our deletion of `local` (the request as this device held it), not sent
+ * because `remote` brought the referee's answer. The record comes back as the
+ * server has it: edits this device made before deleting it and never sent
+ * are kept here (`mine`), since the user withdrew them with the deletion.
+ */
 export function deletionNotSent(local: Raw, remote: Raw, ctx: LossContext): ConflictEntry {
   const id = String(local.id);
+  const data: readonly string[] = DATA_COLUMNS.references;
+  const unsent = changedColumns(local).filter((c) => data.includes(c) && c in local && local[c] !== remote[c]);
   return {
     key: `${ctx.at}:references:${id}:deletion-not-sent`,
     table: 'references',
     id,
     column: null,
-    mine: {},
+    mine: Object.fromEntries(unsent.map((c) => [c, local[c]])),
     winner: null,
     at: ctx.at,
     source: 'pull',

@@ -363,6 +363,19 @@ describe('sync service', () => {
     expect(log).toEqual([expect.objectContaining({ id, column: null, deletionNotSent: true, source: 'pull', by: 'other-user', label: 'A <a@example.com>' })]);
   });
 
+  it('edits made before such a deletion and never sent are kept with it in Conflicts', async () => {
+    const t = await setup();
+    const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: 'first' });
+    await t.service.run();
+    await t.actions.editRequest(id, { refereeName: 'A', refereeEmail: 'a@example.com', message: 'edited, then deleted' });
+    await t.actions.deleteReference(id);
+    t.server.serverWrite('references', { id, status: 'completed', response: 'Excellent', responded_at: 9_000_000, updated_at: 9_000_000 });
+    await t.service.run();
+    expect(t.server.get('references', id)).toMatchObject({ status: 'completed', message: 'first' });
+    const log = JSON.parse((await t.store.getMeta(META_CONFLICT_LOG)) ?? '[]') as unknown[];
+    expect(log).toEqual([expect.objectContaining({ id, deletionNotSent: true, mine: { message: 'edited, then deleted' } })]);
+  });
+
   it('a reference deleted after its answer arrived stays deleted, even when a pull brings it again', async () => {
     const t = await setup();
     const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });

@@ -83,7 +83,8 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
           <p className="reference__email">{what}</p>
         </div>
       </div>
-      {entry.deletionNotSent ? null : entry.column === null ? (
+      {entry.column === null ? (
+        Object.keys(entry.mine as Record<string, unknown>).length === 0 ? null : (
         <dl className="conflict">
           {Object.entries(entry.mine as Record<string, unknown>).map(([column, value]) => (
             <div key={column}>
@@ -92,6 +93,7 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
             </div>
           ))}
         </dl>
+        )
       ) : (
         <dl className="conflict">
           <div>
@@ -139,6 +141,7 @@ function ConflictItem({ client, entry }: { client: AppClient; entry: ConflictEnt
         ) : entry.deletionNotSent ? (
           <p className="reference__note">
             The referee answered before this device showed it, so the reference was kept. Delete it again if you still want to.
+            {Object.keys(entry.mine as Record<string, unknown>).length ? ' What you had changed before deleting it was not sent; it is shown above.' : ''}
           </p>
         ) : (
           <>
