@@ -185,10 +185,18 @@ test('a request deleted offline that the referee answered meanwhile is kept, ans
   await mine.getByRole('button', { name: 'Delete' }).click();
   await expect(candidatePage.getByRole('alertdialog')).toHaveCount(0);
   await expect(mine).toHaveCount(0);
+  // Undo stays offered while the pointer is on it.
+  const undo = candidatePage.getByRole('button', { name: 'Undo' });
+  await undo.hover();
 
   await candidateContext.setOffline(false);
   await expect(mine).toContainText('Ravi vouches for Nora', { timeout: 30_000 });
   await expect(syncStatus(candidatePage)).toHaveText('Synced');
+  // Nothing left to undo: it asks nobody a second time.
+  await undo.click();
+  await expect(syncStatus(candidatePage)).toHaveText('Synced');
+  await expect(mine).toHaveCount(1);
+  await expect(myReferences(candidatePage).getByRole('listitem')).toHaveCount(1);
   const notice = candidatePage.locator('.banner').filter({ hasText: 'did not stand' });
   await expect(notice).toBeVisible();
   // The referee's answer is still there for them too.

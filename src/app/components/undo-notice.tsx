@@ -1,3 +1,4 @@
+import type { Model } from '@nozbe/watermelondb';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { useStore } from '../hooks/use-store';
@@ -13,7 +14,9 @@ import { describeError } from '../validation';
  * Undo asks again with the same name, email and message: a new request,
  * which the server accepts however far the deletion has travelled (a
  * deletion there is final, so the old id cannot come back). The referee
- * sees it as a new request.
+ * sees it as a new request. Unless the request is back already: a deletion
+ * the sync did not send because the referee had answered (sync-service.ts)
+ * leaves nothing to undo, and asking again would send a second request.
  */
 export function UndoNotice({ client }: { client: AppClient }) {
   const undo = useUndo();
@@ -29,7 +32,14 @@ export function UndoNotice({ client }: { client: AppClient }) {
     const taken = undo.take();
     if (!taken) return;
     try {
-      await client.requestReference(taken.input);
+      const back = await client.database
+        .get<Model>('references')
+        .find(taken.id)
+        .then(
+          (record) => record._raw._status !== 'deleted',
+          () => false,
+        );
+      if (!back) await client.requestReference(taken.input);
       setFailure(null);
       document.getElementById('my-references-heading')?.focus();
     } catch (error) {
