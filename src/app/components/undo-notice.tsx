@@ -1,7 +1,7 @@
-import type { Model } from '@nozbe/watermelondb';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppClient } from '../../web/app-client';
 import { useStore } from '../hooks/use-store';
+import { hasReference } from '../records';
 import { useUndo } from '../hooks/use-undo';
 import { describeError } from '../validation';
 
@@ -32,14 +32,7 @@ export function UndoNotice({ client }: { client: AppClient }) {
     const taken = undo.take();
     if (!taken) return;
     try {
-      const back = await client.database
-        .get<Model>('references')
-        .find(taken.id)
-        .then(
-          (record) => record._raw._status !== 'deleted',
-          () => false,
-        );
-      if (!back) await client.requestReference(taken.input);
+      if (!(await hasReference(client.database, taken.id))) await client.requestReference(taken.input);
       setFailure(null);
       document.getElementById('my-references-heading')?.focus();
     } catch (error) {
