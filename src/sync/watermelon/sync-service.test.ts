@@ -376,6 +376,19 @@ describe('sync service', () => {
     expect(log).toEqual([expect.objectContaining({ id, deletionNotSent: true, mine: { message: 'edited, then deleted' } })]);
   });
 
+  it('a push-only run with a deletion to send pulls first, so an answer that arrived meanwhile is not destroyed', async () => {
+    const t = await setup();
+    const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });
+    await t.service.run();
+    t.server.serverWrite('references', { id, status: 'declined', response: null, responded_at: 9_000_000, updated_at: 9_000_000 });
+    await t.actions.deleteReference(id);
+    t.server.log.length = 0;
+    await t.service.run({ pull: false });
+    expect(t.server.log[0]).toMatch(/^pull:/);
+    expect(t.server.get('references', id)).toMatchObject({ status: 'declined' });
+    expect(await raw(t.database, 'references', id)).toMatchObject({ status: 'declined', sync_status: 'synced' });
+  });
+
   it('a reference deleted after its answer arrived stays deleted, even when a pull brings it again', async () => {
     const t = await setup();
     const id = await t.actions.requestReference({ refereeName: 'A', refereeEmail: 'a@example.com', message: '' });

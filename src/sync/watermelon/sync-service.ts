@@ -375,7 +375,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       migrationsEnabledAtVersion: 1,
       sendCreatedAsUpdated: true,
       pullChanges: async ({ lastPulledAt }): Promise<SyncPullResult> => {
-        if (pushOnly && !fromZero && lastPulledAt) return { changes: {}, timestamp: lastPulledAt };
+        // A deletion waiting to go out pulls first even so: the pull may bring the referee's
+        // answer, which the deletion must not destroy unseen (keepAnswersOverUnseenDeletions).
+        const deleting = pushOnly && (await database.adapter.getDeletedRecords('references')).length > 0;
+        if (pushOnly && !deleting && !fromZero && lastPulledAt) return { changes: {}, timestamp: lastPulledAt };
         const since = fromZero ? 0 : (lastPulledAt ?? 0);
         result.fullPull = since === 0;
         if (since === 0 && !paging) heldBeforeFullPull = await syncedIds();
