@@ -215,11 +215,6 @@ export function observeHasRequestsForMe(database: Database, email: string, pendi
   return observeAny(database, [addressedTo(email), ...(pending ? [Q.where('status', 'pending')] : [])]);
 }
 
-/** Whether a reference is on this device, now (a local deletion not yet sent counts as gone). */
-export async function hasReference(database: Database, id: string): Promise<boolean> {
-  return (await database.get<Reference>('references').query(Q.where('id', id), notDeleted).fetchCount()) > 0;
-}
-
 /** One reference, or null once it is not on this device (never synced here, or deleted). */
 export function observeReference(database: Database, id: string): Observable<ReferenceView | null> {
   return database

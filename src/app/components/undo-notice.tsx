@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { recordIsLive } from '../../sync/watermelon/records';
 import type { AppClient } from '../../web/app-client';
 import { useStore } from '../hooks/use-store';
-import { hasReference } from '../records';
 import { useUndo } from '../hooks/use-undo';
 import { describeError } from '../validation';
 
@@ -32,7 +32,7 @@ export function UndoNotice({ client }: { client: AppClient }) {
     const taken = undo.take();
     if (!taken) return;
     try {
-      if (!(await hasReference(client.database, taken.id))) await client.requestReference(taken.input);
+      if (!(await recordIsLive(client.database, 'references', taken.id))) await client.requestReference(taken.input);
       setFailure(null);
       document.getElementById('my-references-heading')?.focus();
     } catch (error) {
